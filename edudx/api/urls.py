@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from edudx.core.api.views import JobViewSet
+from people.api.views import ApiTokenViewSet
+from schools.api.views import OrgUnitViewSet, SchoolViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
+router.register("schools", SchoolViewSet, basename="api-school")
+router.register("jobs", JobViewSet, basename="api-job")
+router.register("tokens", ApiTokenViewSet, basename="api-token")
+
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

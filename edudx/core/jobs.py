@@ -1,0 +1,233 @@
+"""Long-running work: recording a job, running it in a worker with progress, and recovering lost ones.
+
+A job's state lives in the database (never in Celery's result backend), so any web process can show it and
+a restarted worker can pick it up. Tasks receive only the job id: the parameters stay in the row, so no
+personal data travels through the broker, and the task re-checks that the job's creator may act on its unit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from datetime import timedelta
+from typing import Any
+
+import celery
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Job
+from .scoping import scope_of
+
+logger = logging.getLogger(__name__)
+
+
+class JobFailed(Exception):
+    """A failure the user can act on: its message is shown as it is."""
+
+    def __init__(self, message: str, errors: list[Any] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+class JobCancelled(Exception):
+    pass
+
+
+def _worker_id() -> str:
+    # Read at call time: a prefork child has its own pid.
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@transaction.atomic
+def create_job(*, task: celery.Task, principal: Any, org_unit: Any, title: str, params: dict | None = None) -> Job:
+    """Records a job for ``principal`` on ``org_unit`` and queues its task once the transaction commits."""
+    if not scope_of(principal).covers(org_unit.path):
+        raise PermissionError("org unit outside the principal's scope")
+    is_token = getattr(principal, "is_api_token", False)
+    job = Job.objects.create(
+        kind=task.job_kind,
+        task_name=task.name,
+        title=title,
+        owner=None if is_token else principal,
+        token=principal if is_token else None,
+        org_unit=org_unit,
+        params=params or {},
+    )
+    transaction.on_commit(lambda: task.delay(job_id=str(job.pk)))
+    return job
+
+
+def _process_alive(claimed_by: str) -> bool:
+    host, _sep, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: only the heartbeat can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _claim(job_id: str) -> Job | None:
+    """Marks the job running in this process; None when it is finished or being run elsewhere."""
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.EDUDX_JOB_STALE_SECONDS)
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return None
+        if job.status == Job.Status.RUNNING and job.heartbeat_at and job.heartbeat_at > stale_before:
+            if job.claimed_by == _worker_id() or _process_alive(job.claimed_by):
+                return None  # a duplicate delivery while the first run is alive
+        if job.attempts >= settings.EDUDX_JOB_MAX_ATTEMPTS:
+            _finish(job, Job.Status.FAILED, _("Tác vụ bị gián đoạn %(n)d lần; đã dừng. Vui lòng chạy lại.")
+                    % {"n": job.attempts})
+            return None
+        job.status = Job.Status.RUNNING
+        job.attempts += 1
+        job.claimed_by = _worker_id()
+        job.started_at = job.started_at or now
+        job.heartbeat_at = now
+        job.done = 0
+        job.save(update_fields=["status", "attempts", "claimed_by", "started_at", "heartbeat_at", "done"])
+        return job
+
+
+def _finish(job: Job, status: str, message: str = "", errors: list | None = None) -> None:
+    job.status = status
+    job.message = message[:500]
+    if errors is not None:
+        job.errors = errors
+    job.finished_at = timezone.now()
+    job.heartbeat_at = job.finished_at
+    if status == Job.Status.SUCCEEDED and job.total:
+        job.done = job.total
+    job.save()
+
+
+class JobRun:
+    """What a running task sees of its job: parameters, progress reporting, cancellation, the result file."""
+
+    PROGRESS_INTERVAL = 0.5  # seconds between progress writes, so a tight loop does not hammer the database
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.params = job.params
+        self._last_write = 0.0
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None, *, force: bool = False):
+        job = self.job
+        job.done = done
+        if total is not None:
+            job.total = total
+        job.total = max(job.total, job.done)
+        if message is not None:
+            job.message = message[:500]
+        now = time.monotonic()
+        if not force and now - self._last_write < self.PROGRESS_INTERVAL and done < job.total:
+            return
+        self._last_write = now
+        updated = Job.objects.filter(pk=job.pk).update(
+            done=job.done, total=job.total, message=job.message, heartbeat_at=timezone.now()
+        )
+        if updated and Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            raise JobCancelled
+
+    def save_file(self, filename: str, content: bytes) -> None:
+        self.job.result_filename = filename
+        self.job.result_file.save(filename, ContentFile(content), save=False)
+
+
+class JobTask(celery.Task):
+    """Base class of every job task: claims the job, keeps its state current, never leaves it 'running'.
+
+    Subclasses set ``job_kind`` and implement ``execute(run: JobRun) -> dict`` (the job's result summary).
+    """
+
+    abstract = True
+    job_kind = ""
+    acks_late = True
+    reject_on_worker_lost = True
+    max_retries = 3
+    typing = False
+
+    def run(self, job_id: str) -> None:
+        job = _claim(job_id)
+        if job is None:
+            return
+        run = JobRun(job)
+        try:
+            self.authorize(job)
+            result = self.execute(run)
+        except JobFailed as exc:
+            _finish(job, Job.Status.FAILED, str(exc), exc.errors)
+        except JobCancelled:
+            _finish(job, Job.Status.CANCELLED, _("Đã hủy theo yêu cầu."))
+        except SoftTimeLimitExceeded:
+            _finish(job, Job.Status.FAILED, _("Tác vụ chạy quá thời gian cho phép và đã dừng."))
+        except DatabaseError as exc:
+            # The database went away mid-run: the work is rolled back; run it again while attempts remain.
+            logger.warning("job_database_error", extra={"job": job_id, "error": type(exc).__name__})
+            Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, claimed_by="")
+            raise self.retry(countdown=5, exc=exc) from exc
+        except Exception:
+            logger.exception("job_crashed", extra={"job": job_id})
+            _finish(job, Job.Status.FAILED, _("Lỗi hệ thống khi xử lý; bộ phận kỹ thuật đã được ghi nhận."))
+        else:
+            job.result = result or {}
+            _finish(job, Job.Status.SUCCEEDED, job.message or _("Hoàn thành."))
+
+    def authorize(self, job: Job) -> None:
+        """Re-checks, in the worker, that whoever queued the job may still act on its org unit."""
+        principal = job.token or job.owner
+        if principal is None or not scope_of(principal).covers(job.org_unit.path):
+            raise JobFailed(_("Không có quyền thực hiện tác vụ này trên đơn vị đã chọn."))
+
+    def execute(self, run: JobRun) -> dict:
+        raise NotImplementedError
+
+
+def register_job_task(cls: type[JobTask], *, name: str) -> JobTask:
+    """Registers a JobTask subclass with every Celery app (like @shared_task) under a stable name."""
+    return celery.shared_task(base=cls, bind=True, name=name)(cls.run)
+
+
+def request_cancel(*, job: Job) -> Job:
+    """Asks a queued or running job to stop at its next progress report."""
+    if job.status == Job.Status.QUEUED:
+        Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("Đã hủy theo yêu cầu.")
+        )
+    elif job.status == Job.Status.RUNNING:
+        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    job.refresh_from_db()
+    return job
+
+
+def recover_lost_jobs() -> int:
+    """Re-queues jobs whose worker vanished (stale heartbeat) or whose message was lost; fails the hopeless."""
+    from celery import current_app
+
+    stale_before = timezone.now() - timedelta(seconds=settings.EDUDX_JOB_STALE_SECONDS)
+    lost = Job.objects.filter(
+        Q(status=Job.Status.RUNNING, heartbeat_at__lt=stale_before)
+        | Q(status=Job.Status.QUEUED, created_at__lt=stale_before)
+    )
+    count = 0
+    for job in lost:
+        if job.attempts >= settings.EDUDX_JOB_MAX_ATTEMPTS:
+            _finish(job, Job.Status.FAILED, _("Tác vụ bị gián đoạn nhiều lần; đã dừng. Vui lòng chạy lại."))
+        else:
+            current_app.send_task(job.task_name, kwargs={"job_id": str(job.pk)})
+        count += 1
+    return count

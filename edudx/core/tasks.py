@@ -1,0 +1,14 @@
+from celery import shared_task
+from django.core import management
+
+from .jobs import recover_lost_jobs
+
+
+@shared_task(acks_late=True, time_limit=300)
+def recover_lost_jobs_task() -> int:
+    return recover_lost_jobs()
+
+
+@shared_task(acks_late=True, time_limit=600)
+def clear_sessions_task() -> None:
+    management.call_command("clearsessions")
