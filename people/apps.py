@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = "Con người và tài khoản"
+
+    def ready(self) -> None:
+        from . import schema  # noqa: F401  (registers the OpenAPI description of API tokens)

@@ -43,9 +43,11 @@ def exception_handler(exc, context):
             "errors": response.data,
         }
         return response
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    custom = detail is not None and str(detail) != str(exc.default_detail)
     for kind, message in MESSAGES.items():
         if isinstance(exc, kind):
-            response.data = {"detail": message, "code": exc.default_code}
+            response.data = {"detail": str(detail) if custom else message, "code": exc.default_code}
             break
     return response
 

@@ -1,2 +1,33 @@
+"""Navigation by role: each person sees the menu entries for the roles they hold, nothing else."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import scope_of
+
+# (label, url name, icon, roles that see it; None = every signed-in user)
+MENU = [
+    (_("Trang chủ"), "home", "house", None),
+    (_("Đơn vị"), "unit-index", "diagram-3",
+     {"department_admin", "department_staff", "unit_staff", "school_admin"}),
+    (_("Trường học"), "school-list", "building",
+     {"department_admin", "department_staff", "unit_staff", "school_admin", "teacher"}),
+    (_("Tác vụ nền"), "job-list", "hourglass-split", None),
+    (_("Khóa API"), "token-list", "key", {"department_admin", "unit_staff"}),
+]
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = scope_of(user)
+    roles = scope.roles()
+    items = [
+        {"label": label, "url": reverse(name), "icon": icon, "active": request.path.startswith(reverse(name))
+         if name != "home" else request.path == reverse(name)}
+        for label, name, icon, wanted in MENU
+        if wanted is None or scope.unrestricted or roles & wanted
+    ]
+    is_admin = user.is_superuser or "department_admin" in roles
+    return {"nav_items": items, "show_admin_link": is_admin}

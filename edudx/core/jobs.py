@@ -228,6 +228,6 @@ def recover_lost_jobs() -> int:
         if job.attempts >= settings.EDUDX_JOB_MAX_ATTEMPTS:
             _finish(job, Job.Status.FAILED, _("Tác vụ bị gián đoạn nhiều lần; đã dừng. Vui lòng chạy lại."))
         else:
-            current_app.send_task(job.task_name, kwargs={"job_id": str(job.pk)})
+            current_app.tasks[job.task_name].delay(job_id=str(job.pk))
         count += 1
     return count

@@ -1,6 +1,13 @@
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from edudx.core.api.serializers import JobOutput
+from edudx.core.jobs import create_job
 
 from .. import selectors
+from ..tasks import export_schools_task
 from .filters import OrgUnitFilter, SchoolFilter
 from .serializers import OrgUnitOutput, SchoolOutput
 
@@ -15,6 +22,17 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.list_org_units(visible_to=self.request.user).order_by("path")
+
+    @extend_schema(request=None, responses={202: JobOutput})
+    @action(detail=True, methods=["post"], url_path="export-schools")
+    def export_schools(self, request, code=None):
+        """Queues an .xlsx export of the schools under this unit; answers 202 with the job to poll."""
+        unit = self.get_object()
+        job = create_job(
+            task=export_schools_task, principal=request.user, org_unit=unit,
+            title=f"Xuất danh sách trường – {unit.name}",
+        )
+        return Response(JobOutput(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
