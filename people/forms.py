@@ -20,4 +20,6 @@ class ApiTokenForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = units if units is not None else OrgUnit.objects.none()
-        self.fields["org_unit"].error_messages["invalid_choice"] = _("Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.")
+        self.fields["org_unit"].error_messages["invalid_choice"] = _(
+            "Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn."
+        )

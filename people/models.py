@@ -53,9 +53,7 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("phân quyền")
         verbose_name_plural = _("phân quyền")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role", "org_unit"], name="one_grant_per_role_and_unit")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "org_unit"], name="one_grant_per_role_and_unit")]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} @ {self.org_unit.code}"

@@ -33,6 +33,7 @@ def home_summary(*, visible_to: Any) -> dict[str, Any]:
         "roles": sorted({Role(role).label for role in scope.roles() if role in Role.values}),
         "unit_count": units.filter(kind=OrgUnit.Kind.UNIT).count(),
         "school_count": units.filter(kind=OrgUnit.Kind.SCHOOL).count(),
-        "roots": OrgUnit.objects.filter(path__in=scope.roots()) if not scope.unrestricted
+        "roots": OrgUnit.objects.filter(path__in=scope.roots())
+        if not scope.unrestricted
         else OrgUnit.objects.filter(parent__isnull=True),
     }

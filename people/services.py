@@ -69,7 +69,11 @@ def create_api_token(
         if not ApiToken.objects.filter(prefix=prefix).exists():
             break
     token = ApiToken.objects.create(
-        name=name, org_unit=org_unit, prefix=prefix, key_hash=ApiToken.hash_key(key), can_write=can_write,
+        name=name,
+        org_unit=org_unit,
+        prefix=prefix,
+        key_hash=ApiToken.hash_key(key),
+        can_write=can_write,
         created_by=by,
     )
     return token, key

@@ -27,11 +27,14 @@ def token_list(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         token, new_key = services.create_api_token(
-            org_unit=form.cleaned_data["org_unit"], name=form.cleaned_data["name"],
-            can_write=form.cleaned_data["can_write"], by=request.user,
+            org_unit=form.cleaned_data["org_unit"],
+            name=form.cleaned_data["name"],
+            can_write=form.cleaned_data["can_write"],
+            by=request.user,
         )
-        messages.success(request, _("Đã tạo khóa “%(name)s”. Sao chép khóa ngay: khóa sẽ không hiển thị lại.")
-                         % {"name": token.name})
+        messages.success(
+            request, _("Đã tạo khóa “%(name)s”. Sao chép khóa ngay: khóa sẽ không hiển thị lại.") % {"name": token.name}
+        )
         form = ApiTokenForm(units=units)
     tokens = selectors.list_api_tokens(visible_to=request.user)
     context = {"form": form, "tokens": tokens, "new_key": new_key, "can_manage": units.exists()}

@@ -30,7 +30,12 @@ URBAN, RURAL, DIFFICULT = School.Area.URBAN, School.Area.RURAL, School.Area.DIFF
 # Kinds of school a district office manages, then the two kinds that hang directly under the department.
 MN, TH, THCS, TH_THCS, THPT, GDTX = "MN", "TH", "THCS", "THTHCS", "THPT", "GDTX"
 LEVELS_OF_KIND: dict[str, list[str]] = {
-    MN: ["MN"], TH: ["TH"], THCS: ["THCS"], TH_THCS: ["TH", "THCS"], THPT: ["THPT"], GDTX: ["GDTX"],
+    MN: ["MN"],
+    TH: ["TH"],
+    THCS: ["THCS"],
+    TH_THCS: ["TH", "THCS"],
+    THPT: ["THPT"],
+    GDTX: ["GDTX"],
 }
 UNIT_KINDS = (MN, TH, THCS, TH_THCS)
 
@@ -78,122 +83,242 @@ P, X, TT = "Phường", "Xã", "Thị trấn"
 # number of communes.
 DISTRICTS: tuple[District, ...] = (
     District(
-        "TPLC", "thành phố Lào Cai", "thành phố Lào Cai",
-        _communes(P, "Kim Tân,Cốc Lếu,Duyên Hải,Lào Cai,Bắc Cường,Bắc Lệnh,Bình Minh,Nam Cường,Pom Hán,"
-                     "Thống Nhất,Xuân Tăng", URBAN)
-        + _communes(X, "Cam Đường,Hợp Thành,Vạn Hòa", RURAL) + _communes(X, "Tả Phời", DIFFICULT),
+        "TPLC",
+        "thành phố Lào Cai",
+        "thành phố Lào Cai",
+        _communes(
+            P,
+            "Kim Tân,Cốc Lếu,Duyên Hải,Lào Cai,Bắc Cường,Bắc Lệnh,Bình Minh,Nam Cường,Pom Hán,Thống Nhất,Xuân Tăng",
+            URBAN,
+        )
+        + _communes(X, "Cam Đường,Hợp Thành,Vạn Hòa", RURAL)
+        + _communes(X, "Tả Phời", DIFFICULT),
         (28, 20, 16, 1, 6),
     ),
     District(
-        "SPA", "thị xã Sa Pa", "Sa Pa",
+        "SPA",
+        "thị xã Sa Pa",
+        "Sa Pa",
         _communes(P, "Sa Pa,Sa Pả,Ô Quý Hồ,Phan Si Păng,Hàm Rồng,Cầu Mây", URBAN)
-        + _communes(X, "Bản Hồ,Hoàng Liên,Liên Minh,Mường Bo,Mường Hoa,Ngũ Chỉ Sơn,Tả Phìn,Tả Van,Thanh Bình,"
-                       "Trung Chải", DIFFICULT),
+        + _communes(
+            X,
+            "Bản Hồ,Hoàng Liên,Liên Minh,Mường Bo,Mường Hoa,Ngũ Chỉ Sơn,Tả Phìn,Tả Van,Thanh Bình,Trung Chải",
+            DIFFICULT,
+        ),
         (18, 17, 10, 6, 2),
     ),
     District(
-        "BXA", "huyện Bát Xát", "Bát Xát",
-        _communes(TT, "Bát Xát", URBAN) + _communes(X, "Quang Kim,Bản Qua,Bản Vược,Mường Vi", RURAL)
-        + _communes(X, "A Lù,A Mú Sung,Bản Xèo,Cốc Mỳ,Dền Sáng,Dền Thàng,Mường Hum,Nậm Chạc,Nậm Pung,Pa Cheo,"
-                       "Phìn Ngan,Sàng Ma Sáo,Tòng Sành,Trịnh Tường,Trung Lèng Hồ,Y Tý", DIFFICULT),
+        "BXA",
+        "huyện Bát Xát",
+        "Bát Xát",
+        _communes(TT, "Bát Xát", URBAN)
+        + _communes(X, "Quang Kim,Bản Qua,Bản Vược,Mường Vi", RURAL)
+        + _communes(
+            X,
+            "A Lù,A Mú Sung,Bản Xèo,Cốc Mỳ,Dền Sáng,Dền Thàng,Mường Hum,Nậm Chạc,Nậm Pung,Pa Cheo,"
+            "Phìn Ngan,Sàng Ma Sáo,Tòng Sành,Trịnh Tường,Trung Lèng Hồ,Y Tý",
+            DIFFICULT,
+        ),
         (24, 25, 17, 8, 4),
     ),
     District(
-        "MKH", "huyện Mường Khương", "Mường Khương",
-        _communes(TT, "Mường Khương", URBAN) + _communes(X, "Bản Lầu,Lùng Vai", RURAL)
-        + _communes(X, "Bản Xen,Cao Sơn,Dìn Chin,La Pan Tẩn,Lùng Khấu Nhin,Nấm Lư,Nậm Chảy,Pha Long,"
-                       "Tả Gia Khâu,Tả Ngải Chồ,Tả Thàng,Thanh Bình", DIFFICULT),
+        "MKH",
+        "huyện Mường Khương",
+        "Mường Khương",
+        _communes(TT, "Mường Khương", URBAN)
+        + _communes(X, "Bản Lầu,Lùng Vai", RURAL)
+        + _communes(
+            X,
+            "Bản Xen,Cao Sơn,Dìn Chin,La Pan Tẩn,Lùng Khấu Nhin,Nấm Lư,Nậm Chảy,Pha Long,"
+            "Tả Gia Khâu,Tả Ngải Chồ,Tả Thàng,Thanh Bình",
+            DIFFICULT,
+        ),
         (18, 18, 14, 5, 4),
     ),
     District(
-        "SMC", "huyện Si Ma Cai", "Si Ma Cai",
+        "SMC",
+        "huyện Si Ma Cai",
+        "Si Ma Cai",
         _communes(TT, "Si Ma Cai", URBAN)
-        + _communes(X, "Bản Mế,Cán Cấu,Lùng Thẩn,Nàn Sán,Nàn Sín,Quan Hồ Thẩn,Sán Chải,Sín Chéng,"
-                       "Thào Chư Phìn", DIFFICULT),
+        + _communes(
+            X, "Bản Mế,Cán Cấu,Lùng Thẩn,Nàn Sán,Nàn Sín,Quan Hồ Thẩn,Sán Chải,Sín Chéng,Thào Chư Phìn", DIFFICULT
+        ),
         (13, 12, 8, 4, 2),
     ),
     District(
-        "BHA", "huyện Bắc Hà", "Bắc Hà",
-        _communes(TT, "Bắc Hà", URBAN) + _communes(X, "Bảo Nhai", RURAL)
-        + _communes(X, "Bản Cái,Bản Liền,Bản Phố,Cốc Lầu,Cốc Ly,Hoàng Thu Phố,Lùng Cải,Lùng Phình,Na Hối,"
-                       "Nậm Đét,Nậm Khánh,Nậm Lúc,Nậm Mòn,Tả Củ Tỷ,Tả Van Chư,Thải Giàng Phố", DIFFICULT),
+        "BHA",
+        "huyện Bắc Hà",
+        "Bắc Hà",
+        _communes(TT, "Bắc Hà", URBAN)
+        + _communes(X, "Bảo Nhai", RURAL)
+        + _communes(
+            X,
+            "Bản Cái,Bản Liền,Bản Phố,Cốc Lầu,Cốc Ly,Hoàng Thu Phố,Lùng Cải,Lùng Phình,Na Hối,"
+            "Nậm Đét,Nậm Khánh,Nậm Lúc,Nậm Mòn,Tả Củ Tỷ,Tả Van Chư,Thải Giàng Phố",
+            DIFFICULT,
+        ),
         (20, 20, 15, 6, 3),
     ),
     District(
-        "BTH", "huyện Bảo Thắng", "Bảo Thắng",
+        "BTH",
+        "huyện Bảo Thắng",
+        "Bảo Thắng",
         _communes(TT, "Phố Lu,Phong Hải,Tằng Loỏng", URBAN)
         + _communes(X, "Gia Phú,Phong Niên,Sơn Hà,Sơn Hải,Thái Niên,Xuân Giao,Xuân Quang,Bản Phiệt", RURAL)
         + _communes(X, "Bản Cầm,Phú Nhuận,Trì Quang", DIFFICULT),
         (22, 22, 20, 3, 5),
     ),
     District(
-        "BYE", "huyện Bảo Yên", "Bảo Yên",
-        _communes(TT, "Phố Ràng", URBAN) + _communes(X, "Bảo Hà,Kim Sơn,Xuân Thượng,Yên Sơn", RURAL)
-        + _communes(X, "Cam Cọn,Điện Quan,Lương Sơn,Minh Tân,Nghĩa Đô,Phúc Khánh,Tân Dương,Tân Tiến,"
-                       "Thượng Hà,Việt Tiến,Vĩnh Yên,Xuân Hòa", DIFFICULT),
+        "BYE",
+        "huyện Bảo Yên",
+        "Bảo Yên",
+        _communes(TT, "Phố Ràng", URBAN)
+        + _communes(X, "Bảo Hà,Kim Sơn,Xuân Thượng,Yên Sơn", RURAL)
+        + _communes(
+            X,
+            "Cam Cọn,Điện Quan,Lương Sơn,Minh Tân,Nghĩa Đô,Phúc Khánh,Tân Dương,Tân Tiến,"
+            "Thượng Hà,Việt Tiến,Vĩnh Yên,Xuân Hòa",
+            DIFFICULT,
+        ),
         (24, 23, 20, 5, 4),
     ),
     District(
-        "VBA", "huyện Văn Bàn", "Văn Bàn",
+        "VBA",
+        "huyện Văn Bàn",
+        "Văn Bàn",
         _communes(TT, "Khánh Yên", URBAN)
         + _communes(X, "Võ Lao,Khánh Yên Hạ,Tân An,Làng Giàng,Sơn Thủy", RURAL)
-        + _communes(X, "Chiềng Ken,Dần Thàng,Dương Quỳ,Hòa Mạc,Khánh Yên Thượng,Khánh Yên Trung,Liêm Phú,"
-                       "Minh Lương,Nậm Chầy,Nậm Dạng,Nậm Tha,Nậm Xây,Nậm Xé,Tân Thượng,Thẩm Dương",
-                    DIFFICULT),
+        + _communes(
+            X,
+            "Chiềng Ken,Dần Thàng,Dương Quỳ,Hòa Mạc,Khánh Yên Thượng,Khánh Yên Trung,Liêm Phú,"
+            "Minh Lương,Nậm Chầy,Nậm Dạng,Nậm Tha,Nậm Xây,Nậm Xé,Tân Thượng,Thẩm Dương",
+            DIFFICULT,
+        ),
         (26, 28, 20, 10, 6),
     ),
 )
 
-# Names of town schools, as Lào Cai's wards name them (flowers and birds for preschools, heroes and scholars
-# for the others). THCS Lý Tự Trọng and THCS Lê Quý Đôn of the city are named in the plan (I.2, STEM pilots).
-PRESCHOOL_NAMES = (
-    "Hoa Hồng", "Hoa Sen", "Hoa Mai", "Hoa Ban", "Sơn Ca", "Họa Mi", "Tuổi Thơ", "Vàng Anh", "Hoa Phượng",
-    "Hoa Sữa", "Hướng Dương", "Ánh Dương", "Hoa Lan", "Thủy Tiên", "Hoa Đào", "Hoa Mận", "Sao Mai",
-    "Bình Minh",
-)
-PRIVATE_PRESCHOOL_NAMES = (
-    "Ánh Sao", "Thiên Thần Nhỏ", "Ngôi Sao Nhỏ", "Cầu Vồng", "Búp Sen Xanh", "Tuổi Thần Tiên",
-    "Mặt Trời Bé Thơ",
-)
-PRIMARY_NAMES = (
-    "Kim Đồng", "Lê Văn Tám", "Nguyễn Du", "Lê Ngọc Hân", "Hoàng Văn Thụ", "Võ Thị Sáu", "Trần Quốc Toản",
-    "Nguyễn Văn Trỗi", "Bế Văn Đàn", "Vừ A Dính", "Tô Vĩnh Diện", "Đinh Bộ Lĩnh",
-)
-LOWER_SECONDARY_NAMES = (
-    "Lý Tự Trọng", "Lê Quý Đôn", "Ngô Văn Sở", "Chu Văn An", "Nguyễn Huệ", "Trần Phú", "Lê Hồng Phong",
-    "Nguyễn Trãi", "Hoàng Hoa Thám", "Lê Lợi", "Phan Bội Châu", "Nguyễn Bỉnh Khiêm", "Lương Thế Vinh",
-)
+# Names of the schools of the two towns with wards (the city and Sa Pa): flowers and birds for preschools,
+# heroes and scholars for the others, each name used once in the province. THCS Lý Tự Trọng and THCS Lê Quý
+# Đôn of the city are named in the plan (I.2, STEM pilots). District seats name their schools like communes.
+TOWN_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "TPLC": {
+        MN: (
+            "Hoa Hồng",
+            "Hoa Sen",
+            "Hoa Mai",
+            "Sơn Ca",
+            "Họa Mi",
+            "Tuổi Thơ",
+            "Vàng Anh",
+            "Hoa Phượng",
+            "Hoa Sữa",
+            "Hướng Dương",
+            "Ánh Dương",
+            "Thủy Tiên",
+            "Hoa Lan",
+            "Sao Mai",
+            "Hoa Cúc",
+            "Hoa Huệ",
+        ),
+        "private": ("Ánh Sao", "Thiên Thần Nhỏ", "Ngôi Sao Nhỏ", "Cầu Vồng", "Búp Sen Xanh"),
+        TH: ("Kim Đồng", "Lê Văn Tám", "Nguyễn Du", "Lê Ngọc Hân", "Hoàng Văn Thụ", "Võ Thị Sáu"),
+        THCS: (
+            "Lý Tự Trọng",
+            "Lê Quý Đôn",
+            "Ngô Văn Sở",
+            "Chu Văn An",
+            "Nguyễn Huệ",
+            "Trần Phú",
+            "Lê Hồng Phong",
+            "Nguyễn Trãi",
+            "Hoàng Hoa Thám",
+            "Lê Lợi",
+            "Phan Bội Châu",
+            "Lương Thế Vinh",
+        ),
+    },
+    "SPA": {
+        MN: ("Hoa Ban", "Hoa Đào", "Hoa Mận", "Hoa Lê", "Chim Non", "Búp Măng", "Hoa Trà", "Hoa Đỗ Quyên"),
+        "private": ("Tuổi Thần Tiên", "Mặt Trời Bé Thơ"),
+        TH: ("Trần Quốc Toản", "Vừ A Dính", "Nguyễn Văn Trỗi"),
+        THCS: ("Nguyễn Bỉnh Khiêm", "Tô Hiệu", "Trần Hưng Đạo", "Kim Đồng"),
+    },
+}
 # Villages (thôn, bản) that name the satellite sites (điểm trường lẻ) of highland schools.
 VILLAGES = (
-    "Lao Chải", "Sín Chải", "Tả Chải", "Phìn Hồ", "Séo Mý Tỷ", "Ý Lình Hồ", "Nậm Cang", "Suối Thầu",
-    "Cát Cát", "Ma Tra", "Hầu Thào", "Lủ Khấu", "Mào Sao Phìn", "Phìn Chải", "Cán Hồ", "Na Khui", "Nậm Pản",
-    "Khe Mụ", "Lùng Sán", "Ngải Thầu", "Choán Thèn", "Kin Chu Phìn", "Pờ Hồ", "Nậm Củm", "Sả Hồ", "Lùng Chín",
-    "Bản Khoang", "Bản Pho", "Bản Phùng", "Tả Giàng Phình", "Lếch Mông", "Nậm Ngấn", "Thải Giàng Sán",
-    "Tả Lé", "Lũng Pô", "Ná Lạn", "Nậm Sò", "Tùng Chỉn", "Sảng Chải", "Ngam Xa", "Nậm Tôn", "Khe Chạn",
-    "Làng Mạ", "Nà Phát",
+    "Lao Chải",
+    "Sín Chải",
+    "Tả Chải",
+    "Phìn Hồ",
+    "Séo Mý Tỷ",
+    "Ý Lình Hồ",
+    "Nậm Cang",
+    "Suối Thầu",
+    "Cát Cát",
+    "Ma Tra",
+    "Hầu Thào",
+    "Lủ Khấu",
+    "Mào Sao Phìn",
+    "Phìn Chải",
+    "Cán Hồ",
+    "Na Khui",
+    "Nậm Pản",
+    "Khe Mụ",
+    "Lùng Sán",
+    "Ngải Thầu",
+    "Choán Thèn",
+    "Kin Chu Phìn",
+    "Pờ Hồ",
+    "Nậm Củm",
+    "Sả Hồ",
+    "Lùng Chín",
+    "Bản Khoang",
+    "Bản Pho",
+    "Bản Phùng",
+    "Tả Giàng Phình",
+    "Lếch Mông",
+    "Nậm Ngấn",
+    "Thải Giàng Sán",
+    "Tả Lé",
+    "Lũng Pô",
+    "Ná Lạn",
+    "Nậm Sò",
+    "Tùng Chỉn",
+    "Sảng Chải",
+    "Ngam Xa",
+    "Nậm Tôn",
+    "Khe Chạn",
+    "Làng Mạ",
+    "Nà Phát",
 )
 
 THPT_OF_CITY = (
-    "Trường THPT số 1 thành phố Lào Cai", "Trường THPT Chuyên Lào Cai",
-    "Trường THPT số 2 thành phố Lào Cai", "Trường PTDTNT THPT tỉnh Lào Cai",
-    "Trường THPT số 3 thành phố Lào Cai", "Trường THPT số 4 thành phố Lào Cai",
+    "Trường THPT số 1 thành phố Lào Cai",
+    "Trường THPT Chuyên Lào Cai",
+    "Trường THPT số 2 thành phố Lào Cai",
+    "Trường PTDTNT THPT tỉnh Lào Cai",
+    "Trường THPT số 3 thành phố Lào Cai",
+    "Trường THPT số 4 thành phố Lào Cai",
 )
 # The plan names one provincial centre under the department besides the 36 THPT schools; the district
 # GDNN-GDTX centres follow it (SPEC §2 puts all continuing education directly under the department).
-PROVINCIAL_CENTRE = (
-    "Trung tâm Kỹ thuật tổng hợp - Hướng nghiệp - Dạy nghề và Giáo dục thường xuyên tỉnh Lào Cai"
-)
+PROVINCIAL_CENTRE = "Trung tâm Kỹ thuật tổng hợp - Hướng nghiệp - Dạy nghề và Giáo dục thường xuyên tỉnh Lào Cai"
 
 # Baseline proportions (per school unless stated):
 # - Internet: "612/612 cơ sở giáo dục có kết nối Internet … 607 trường … cáp quang …; 05 trường sử dụng
-#   mạng 4G" (plan I.2). 4G only in difficult areas: 5 of the ~390 difficult schools ≈ 1.3 %.
-P_4G_IN_DIFFICULT = 0.013
+#   mạng 4G" (plan I.2). 4G only in difficult areas: 5 of the ~365 difficult schools ≈ 1.4 %.
+P_4G_IN_DIFFICULT = 0.014
 # - Sites: "413/1.363 điểm trường không có mạng" (plan II.1): 1,363 sites counting each school's main site, so
 #   ~750 satellites, of which ~45 % are connected. The main site always has the school's connection. Satellite
 #   counts are drawn per (kind, area) so that scale 1 gives ~750; only primary and preschool have many.
 SATELLITES: dict[tuple[str, str], tuple[int, int]] = {
-    (MN, DIFFICULT): (0, 5), (TH, DIFFICULT): (0, 5), (TH_THCS, DIFFICULT): (0, 4), (THCS, DIFFICULT): (0, 1),
-    (MN, RURAL): (0, 2), (TH, RURAL): (0, 2), (TH_THCS, RURAL): (0, 1),
+    (MN, DIFFICULT): (0, 5),
+    (TH, DIFFICULT): (0, 5),
+    (TH_THCS, DIFFICULT): (0, 4),
+    (MN, RURAL): (0, 1),
+    (TH, RURAL): (0, 2),
+    (TH_THCS, RURAL): (0, 1),
 }
 P_SATELLITE_ONLINE = {URBAN: 0.9, RURAL: 0.7, DIFFICULT: 0.38}
 # - Computer rooms: "626 phòng Tin học/524 trường/612 trường có phòng Tin học" (I.2) and "88 trường mầm non
@@ -204,9 +329,9 @@ P_SECOND_ROOM = {TH: 0.10, THCS: 0.15, TH_THCS: 0.15, GDTX: 0.3}
 #   smas" (I.4).
 # - Cashless: "199/612 trường (đạt 32,5%)" (I.5); "các trường khu vực thuận lợi đã bắt đầu sử dụng dịch vụ
 #   thanh toán không dùng tiền mặt, triển khai sổ liên lạc điện tử" (I.6): skewed to towns, ≈ 32.5 % overall.
-P_CASHLESS = {URBAN: 0.75, RURAL: 0.42, DIFFICULT: 0.20}
+P_CASHLESS = {URBAN: 0.65, RURAL: 0.40, DIFFICULT: 0.20}
 # - Electronic contact book: "168/612 trường (đạt 24,4%)" (I.5; 168/612 is 27.5 %, we aim between the two).
-P_E_CONTACT_BOOK = {URBAN: 0.65, RURAL: 0.32, DIFFICULT: 0.14}
+P_E_CONTACT_BOOK = {URBAN: 0.55, RURAL: 0.27, DIFFICULT: 0.12}
 # History for the previous year: a share of this year's adopters and connections is this year's work.
 P_NEW_THIS_YEAR = 0.25
 
@@ -243,13 +368,17 @@ def seed_province(
 ) -> Province:
     """Builds (or completes) the demo province; idempotent for a given ``rng`` seed and scale."""
     base = rng.getrandbits(64)
-    top_kinds = [OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.UNIT]
-    existing_units = {u.code: u for u in OrgUnit.objects.filter(kind__in=top_kinds)}
-    province = Province(department=existing_units.get(DEPARTMENT_CODE) or _create(
-        DEPARTMENT_CODE, DEPARTMENT_NAME, OrgUnit.Kind.DEPARTMENT, None), units=[], schools=[])
+    # create_org_unit refuses a code that exists: look the units up first (a rerun keeps them as they are).
+    codes = [DEPARTMENT_CODE, *(district.code for district in DISTRICTS)]
+    existing_units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+    department = existing_units.get(DEPARTMENT_CODE) or create_org_unit(
+        code=DEPARTMENT_CODE, name=DEPARTMENT_NAME, kind=OrgUnit.Kind.DEPARTMENT, parent=None
+    )
+    province = Province(department=department, units=[], schools=[])
     for district in DISTRICTS:
-        unit = existing_units.get(district.code) or _create(
-            district.code, district.name, OrgUnit.Kind.UNIT, province.department)
+        unit = existing_units.get(district.code) or create_org_unit(
+            code=district.code, name=district.name, kind=OrgUnit.Kind.UNIT, parent=department
+        )
         province.units.append(unit)
 
     plans = _plan_schools(scale=scale, base=base)
@@ -257,8 +386,7 @@ def seed_province(
     site_codes = set(OrgUnit.objects.filter(kind=OrgUnit.Kind.SITE).values_list("code", flat=True))
     years = [y for y in (school_year, previous_year) if y is not None]
     infrastructure = {
-        (row.school_id, row.school_year_id): row
-        for row in SchoolInfrastructure.objects.filter(school_year__in=years)
+        (row.school_id, row.school_year_id): row for row in SchoolInfrastructure.objects.filter(school_year__in=years)
     }
     for parent_code, plan in plans:
         parent = province.department if parent_code == DEPARTMENT_CODE else province.unit(parent_code)
@@ -276,22 +404,26 @@ def seed_province(
     return province
 
 
-def _create(code: str, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
-    return create_org_unit(code=code, name=name, kind=kind, parent=parent)
-
-
 def _upsert(plan: _SchoolPlan, parent: OrgUnit, existing: School | None, province: Province) -> School:
     """Calls the upsert service only when something differs, so a second run writes nothing at all."""
     levels = LEVELS_OF_KIND[plan.kind]
     if existing is not None and (
-        existing.org_unit.name == nfc(plan.name) and existing.org_unit.parent_id == parent.pk
-        and existing.levels == levels and existing.area == plan.area and existing.ownership == plan.ownership
+        existing.org_unit.name == nfc(plan.name)
+        and existing.org_unit.parent_id == parent.pk
+        and existing.levels == levels
+        and existing.area == plan.area
+        and existing.ownership == plan.ownership
         and existing.ward == nfc(plan.ward)
     ):
         return existing
     school, created = upsert_school(
-        code=plan.code, name=plan.name, parent=parent, levels=levels, area=plan.area,
-        ownership=plan.ownership, ward=plan.ward,
+        code=plan.code,
+        name=plan.name,
+        parent=parent,
+        levels=levels,
+        area=plan.area,
+        ownership=plan.ownership,
+        ward=plan.ward,
     )
     province.created["schools" if created else "schools_updated"] += 1
     return school
@@ -301,9 +433,7 @@ def _add_sites(school: School, villages: list[str], existing: set[str], province
     for number, village in enumerate(villages, start=1):
         code = f"{school.code}-D{number}"
         if code not in existing:
-            create_org_unit(
-                code=code, name=f"Điểm trường {village}", kind=OrgUnit.Kind.SITE, parent=school.org_unit
-            )
+            create_org_unit(code=code, name=f"Điểm trường {village}", kind=OrgUnit.Kind.SITE, parent=school.org_unit)
             province.created["sites"] += 1
     return len(villages)
 
@@ -355,18 +485,14 @@ def _plan_schools(*, scale: float, base: int) -> list[tuple[str, _SchoolPlan]]:
 
 
 def _district_schools(district: District, kind: str, count: int, rng: random.Random) -> list[_SchoolPlan]:
-    """The first ``count`` schools of one kind in one district (a prefix of one sequence, whatever the count)."""
+    """The first ``count`` schools of one kind in one district: the same sequence whatever the count."""
     communes = list(district.communes)
     if kind == TH_THCS:
         # Combined schools are the semi-boarding schools of small highland communes.
         communes = [c for c in communes if c[2] != URBAN] or communes
     order: list[tuple[str, str, str]] = []
     seen: Counter[str] = Counter()
-    offset = DISTRICTS.index(district) * 3  # so that towns do not all start with the same names
-    pools = {
-        MN: _rotated(PRESCHOOL_NAMES, offset), "private": _rotated(PRIVATE_PRESCHOOL_NAMES, offset),
-        TH: _rotated(PRIMARY_NAMES, offset), THCS: _rotated(LOWER_SECONDARY_NAMES, offset),
-    }
+    pools = {kind: list(names) for kind, names in TOWN_NAMES.get(district.key, {}).items()}
     plans = []
     for number in range(1, count + 1):
         if not order:
@@ -374,16 +500,17 @@ def _district_schools(district: District, kind: str, count: int, rng: random.Ran
         prefix, commune, area = order.pop(0)
         seen[commune] += 1
         name, ownership = _school_name(kind, commune, area, seen[commune], pools, rng)
-        plans.append(_SchoolPlan(
-            code=f"{district.key}-{kind}-{number:03d}", name=name, kind=kind, area=area,
-            ward=f"{prefix} {commune}", ownership=ownership,
-        ))
+        plans.append(
+            _SchoolPlan(
+                code=f"{district.key}-{kind}-{number:03d}",
+                name=name,
+                kind=kind,
+                area=area,
+                ward=f"{prefix} {commune}",
+                ownership=ownership,
+            )
+        )
     return plans
-
-
-def _rotated(names: Sequence[str], offset: int) -> list[str]:
-    offset %= len(names)
-    return list(names[offset:]) + list(names[:offset])
 
 
 def _school_name(
@@ -393,19 +520,19 @@ def _school_name(
     public = School.Ownership.PUBLIC
     numbered = f"số {nth} {commune}" if nth > 1 else commune
     if kind == MN:
-        if area == URBAN and nth > 1 and rng.random() < 0.4 and pools["private"]:
+        if area == URBAN and nth > 1 and rng.random() < 0.4 and pools.get("private"):
             # The few non-public schools of the province are town preschools.
             return f"Trường Mầm non tư thục {pools['private'].pop(0)}", School.Ownership.PRIVATE
-        if area == URBAN and pools[MN]:
+        if area == URBAN and pools.get(MN):
             return f"Trường Mầm non {pools[MN].pop(0)}", public
         return f"Trường Mầm non {numbered}", public
     if kind == TH:
-        if area == URBAN and nth > 1 and pools[TH]:
+        if area == URBAN and nth > 1 and pools.get(TH):
             return f"Trường Tiểu học {pools[TH].pop(0)}", public
         semi_boarding = area == DIFFICULT and rng.random() < 0.5
         return f"Trường {'PTDTBT ' if semi_boarding else ''}Tiểu học {numbered}", public
     if kind == THCS:
-        if area == URBAN and pools[THCS]:
+        if area == URBAN and pools.get(THCS):
             return f"Trường THCS {pools[THCS].pop(0)}", public
         semi_boarding = area == DIFFICULT and rng.random() < 0.6
         return f"Trường {'PTDTBT ' if semi_boarding else ''}THCS {numbered}", public
@@ -432,10 +559,15 @@ def _upper_secondary(rng: random.Random) -> list[_SchoolPlan]:
         for schools in by_district:
             if rank < len(schools):
                 name, (prefix, commune, area) = schools[rank]
-                plans.append(_SchoolPlan(
-                    code=f"SGD-THPT-{len(plans) + 1:03d}", name=name, kind=THPT, area=area,
-                    ward=f"{prefix} {commune}",
-                ))
+                plans.append(
+                    _SchoolPlan(
+                        code=f"SGD-THPT-{len(plans) + 1:03d}",
+                        name=name,
+                        kind=THPT,
+                        area=area,
+                        ward=f"{prefix} {commune}",
+                    )
+                )
     return plans
 
 
@@ -449,9 +581,7 @@ def _continuing_education() -> list[_SchoolPlan]:
     ]
 
 
-def _infrastructure(
-    plan: _SchoolPlan, rng: random.Random
-) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+def _infrastructure(plan: _SchoolPlan, rng: random.Random) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """This year's and last year's infrastructure of one school, and the villages of its satellite sites."""
     low, high = SATELLITES.get((plan.kind, plan.area), (0, 0))
     villages = rng.sample(VILLAGES, rng.randint(low, high))
@@ -464,8 +594,11 @@ def _infrastructure(
     else:
         rooms = 1 + (rng.random() < P_SECOND_ROOM[plan.kind])
     current = {
-        "internet": internet, "site_count": 1 + len(villages), "sites_with_internet": 1 + sum(online),
-        "computer_rooms": rooms, "has_mis": True,
+        "internet": internet,
+        "site_count": 1 + len(villages),
+        "sites_with_internet": 1 + sum(online),
+        "computer_rooms": rooms,
+        "has_mis": True,
         "has_cashless": rng.random() < P_CASHLESS[plan.area],
         "has_e_contact_book": rng.random() < P_E_CONTACT_BOOK[plan.area],
     }

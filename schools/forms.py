@@ -7,11 +7,13 @@ from .models import School
 
 class SchoolListFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm theo mã hoặc tên"), method="filter_q")
-    level = django_filters.ChoiceFilter(label=_("Cấp học"), choices=LEVEL_CHOICES, method="filter_level",
-                                        empty_label=_("Tất cả cấp học"))
+    level = django_filters.ChoiceFilter(
+        label=_("Cấp học"), choices=LEVEL_CHOICES, method="filter_level", empty_label=_("Tất cả cấp học")
+    )
     area = django_filters.ChoiceFilter(label=_("Khu vực"), choices=School.Area.choices, empty_label=_("Tất cả khu vực"))
-    ownership = django_filters.ChoiceFilter(label=_("Loại hình"), choices=School.Ownership.choices,
-                                            empty_label=_("Tất cả loại hình"))
+    ownership = django_filters.ChoiceFilter(
+        label=_("Loại hình"), choices=School.Ownership.choices, empty_label=_("Tất cả loại hình")
+    )
 
     class Meta:
         model = School

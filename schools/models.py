@@ -47,7 +47,11 @@ class OrgUnit(TimeStampedModel):
     name = models.CharField(_("tên đơn vị"), max_length=255)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # Materialised path of ids ("/1/4/27/"): a subtree is one indexed prefix match, whatever the depth.
@@ -130,7 +134,10 @@ class School(TimeStampedModel):
         verbose_name_plural = _("trường")
         constraints = [
             models.CheckConstraint(
-                condition=Q(level_mn=True) | Q(level_th=True) | Q(level_thcs=True) | Q(level_thpt=True)
+                condition=Q(level_mn=True)
+                | Q(level_th=True)
+                | Q(level_thcs=True)
+                | Q(level_thpt=True)
                 | Q(level_gdtx=True),
                 name="school_has_a_level",
             ),
@@ -177,7 +184,8 @@ class SchoolInfrastructure(models.Model):
             models.UniqueConstraint(fields=["school", "school_year"], name="one_infrastructure_per_year"),
             models.CheckConstraint(
                 condition=Q(sites_with_internet__lte=models.F("site_count"))
-                | Q(sites_with_internet__isnull=True) | Q(site_count__isnull=True),
+                | Q(sites_with_internet__isnull=True)
+                | Q(site_count__isnull=True),
                 name="sites_with_internet_lte_sites",
             ),
         ]

@@ -96,9 +96,7 @@ def move_org_unit(*, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     new_path = f"{new_parent.path}{unit.pk}/"
     depth_change = new_parent.depth + 1 - unit.depth
     subtree = OrgUnit.objects.filter(path__startswith=old_path)
-    subtree.update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_change
-    )
+    subtree.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + depth_change)
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     years = _open_years()
     placements = OrgUnitPlacement.objects.filter(school_year__in=years, path__startswith=old_path)
@@ -113,8 +111,14 @@ LEVEL_FIELDS = {level: f"level_{level.lower()}" for level in School.LEVELS}
 
 @transaction.atomic
 def upsert_school(
-    *, code: str, name: str, parent: OrgUnit, levels: list[str], area: str,
-    ownership: str = School.Ownership.PUBLIC, ward: str = "",
+    *,
+    code: str,
+    name: str,
+    parent: OrgUnit,
+    levels: list[str],
+    area: str,
+    ownership: str = School.Ownership.PUBLIC,
+    ward: str = "",
 ) -> tuple[School, bool]:
     """Creates or updates a school keyed by its code; moves it when its managing unit changed."""
     unknown = [level for level in levels if level not in LEVEL_FIELDS]

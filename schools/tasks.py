@@ -28,11 +28,17 @@ class ExportSchoolsTask(JobTask):
         run.progress(0, total, "Đang xuất danh sách trường…", force=True)
         rows = []
         for index, school in enumerate(schools.iterator(chunk_size=500), start=1):
-            rows.append([
-                school.code, school.name, ", ".join(school.levels), school.get_ownership_display(),
-                school.org_unit.parent.code if school.org_unit.parent else "", school.ward,
-                school.get_area_display(),
-            ])
+            rows.append(
+                [
+                    school.code,
+                    school.name,
+                    ", ".join(school.levels),
+                    school.get_ownership_display(),
+                    school.org_unit.parent.code if school.org_unit.parent else "",
+                    school.ward,
+                    school.get_area_display(),
+                ]
+            )
             if index % 100 == 0:
                 run.progress(index, total)
         content = write_xlsx(

@@ -45,7 +45,9 @@ def unit_detail(request, code: str):
 def unit_export_schools(request, code: str):
     unit = _unit_or_404(request, code)
     job = create_job(
-        task=export_schools_task, principal=request.user, org_unit=unit,
+        task=export_schools_task,
+        principal=request.user,
+        org_unit=unit,
         title=f"Xuất danh sách trường – {unit.name}",
     )
     return redirect("job-detail", job_id=job.pk)

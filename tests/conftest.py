@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from people import services as people_services
@@ -34,10 +35,12 @@ def province(db) -> Province:
     unit_b = OrgUnitFactory(code="PGD-SP", name="Phòng Giáo dục và Đào tạo Sa Pa", parent=department)
     school_a = SchoolFactory(code="TH-PHONGHAI", name="Trường Tiểu học Phong Hải", parent=unit_a)
     school_a2 = SchoolFactory(code="THCS-XUANQUANG", name="Trường THCS Xuân Quang", parent=unit_a, levels=["THCS"])
-    school_b = SchoolFactory(code="TH-TAVAN", name="Trường PTDTBT Tiểu học Tả Van", parent=unit_b,
-                             area=School.Area.DIFFICULT)
-    school_thpt = SchoolFactory(code="THPT-SO1-LC", name="Trường THPT số 1 Lào Cai", parent=department,
-                                levels=["THPT"], area=School.Area.URBAN)
+    school_b = SchoolFactory(
+        code="TH-TAVAN", name="Trường PTDTBT Tiểu học Tả Van", parent=unit_b, area=School.Area.DIFFICULT
+    )
+    school_thpt = SchoolFactory(
+        code="THPT-SO1-LC", name="Trường THPT số 1 Lào Cai", parent=department, levels=["THPT"], area=School.Area.URBAN
+    )
     grants = {
         "department_admin": (Role.DEPARTMENT_ADMIN, department),
         "department_staff": (Role.DEPARTMENT_STAFF, department),
@@ -56,10 +59,11 @@ def province(db) -> Province:
 
 
 @pytest.fixture
-def client_for(client):
-    """A browser client signed in as the given user (through the real login, so axes and sessions run)."""
+def client_for(db):
+    """A new browser client signed in as the given user (through the real login, so axes and sessions run)."""
 
-    def sign_in(user: User):
+    def sign_in(user: User) -> Client:
+        client = Client()
         response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
         assert response.status_code == 302, response.content[:500]
         return client

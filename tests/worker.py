@@ -43,12 +43,29 @@ class WorkerProcess:
 
     def start(self) -> "WorkerProcess":
         command = [
-            sys.executable, "-m", "celery", "-A", "edudx", "worker", "--pool=solo", "--loglevel=INFO",
-            "-Q", self.queue, "-I", "tests.worker_tasks", "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "-n", f"{self.queue}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "edudx",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            self.queue,
+            "-I",
+            "tests.worker_tasks",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{self.queue}@%h",
         ]
         self.process = subprocess.Popen(
-            command, env=self.env(), stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            command,
+            env=self.env(),
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
             cwd=settings.BASE_DIR,
         )
         return self

@@ -17,7 +17,9 @@ MESSAGES = {
     exceptions.NotFound: "Không tìm thấy đối tượng, hoặc đối tượng nằm ngoài phạm vi của bạn.",
     exceptions.MethodNotAllowed: "Phương thức HTTP này không được hỗ trợ tại địa chỉ này.",
     exceptions.NotAcceptable: "Định dạng phản hồi yêu cầu không được hỗ trợ; dùng application/json.",
-    exceptions.UnsupportedMediaType: "Kiểu dữ liệu gửi lên không được hỗ trợ; dùng application/json hoặc multipart/form-data.",
+    exceptions.UnsupportedMediaType: (
+        "Kiểu dữ liệu gửi lên không được hỗ trợ; dùng application/json hoặc multipart/form-data."
+    ),
     exceptions.ParseError: "Dữ liệu gửi lên không đọc được (JSON không hợp lệ).",
 }
 

@@ -1,5 +1,7 @@
 """The Django admin, for department administrators only, as a read-mostly lookup tool."""
 
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.http import Http404
 
@@ -14,6 +16,16 @@ class EduDXAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
         return bool(user.is_active and (user.is_superuser or scope_of(user).has_role("department_admin")))
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise Http404
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, view)
 
     def login(self, request, extra_context=None):
         # A signed-in user who is not a department admin gets 404: the admin's existence is not advertised.

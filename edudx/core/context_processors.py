@@ -8,10 +8,13 @@ from .scoping import scope_of
 # (label, url name, icon, roles that see it; None = every signed-in user)
 MENU = [
     (_("Trang chủ"), "home", "house", None),
-    (_("Đơn vị"), "unit-index", "diagram-3",
-     {"department_admin", "department_staff", "unit_staff", "school_admin"}),
-    (_("Trường học"), "school-list", "building",
-     {"department_admin", "department_staff", "unit_staff", "school_admin", "teacher"}),
+    (_("Đơn vị"), "unit-index", "diagram-3", {"department_admin", "department_staff", "unit_staff", "school_admin"}),
+    (
+        _("Trường học"),
+        "school-list",
+        "building",
+        {"department_admin", "department_staff", "unit_staff", "school_admin", "teacher"},
+    ),
     (_("Tác vụ nền"), "job-list", "hourglass-split", None),
     (_("Khóa API"), "token-list", "key", {"department_admin", "unit_staff"}),
 ]
@@ -24,8 +27,12 @@ def navigation(request):
     scope = scope_of(user)
     roles = scope.roles()
     items = [
-        {"label": label, "url": reverse(name), "icon": icon, "active": request.path.startswith(reverse(name))
-         if name != "home" else request.path == reverse(name)}
+        {
+            "label": label,
+            "url": reverse(name),
+            "icon": icon,
+            "active": request.path.startswith(reverse(name)) if name != "home" else request.path == reverse(name),
+        }
         for label, name, icon, wanted in MENU
         if wanted is None or scope.unrestricted or roles & wanted
     ]

@@ -86,12 +86,15 @@ def _claim(job_id: str) -> Job | None:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return None
-        if job.status == Job.Status.RUNNING and job.heartbeat_at and job.heartbeat_at > stale_before:
-            if job.claimed_by == _worker_id() or _process_alive(job.claimed_by):
-                return None  # a duplicate delivery while the first run is alive
+        alive = job.claimed_by == _worker_id() or _process_alive(job.claimed_by)
+        if job.status == Job.Status.RUNNING and job.heartbeat_at and job.heartbeat_at > stale_before and alive:
+            return None  # a duplicate delivery while the first run is alive
         if job.attempts >= settings.EDUDX_JOB_MAX_ATTEMPTS:
-            _finish(job, Job.Status.FAILED, _("Tác vụ bị gián đoạn %(n)d lần; đã dừng. Vui lòng chạy lại.")
-                    % {"n": job.attempts})
+            _finish(
+                job,
+                Job.Status.FAILED,
+                _("Tác vụ bị gián đoạn %(n)d lần; đã dừng. Vui lòng chạy lại.") % {"n": job.attempts},
+            )
             return None
         job.status = Job.Status.RUNNING
         job.attempts += 1

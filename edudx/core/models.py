@@ -49,11 +49,19 @@ class Job(models.Model):
     kind = models.CharField(_("loại"), max_length=64, db_index=True)
     title = models.CharField(_("tên"), max_length=200)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="jobs",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
     )
     token = models.ForeignKey(
-        "people.ApiToken", verbose_name=_("khóa API"), null=True, blank=True, on_delete=models.SET_NULL,
+        "people.ApiToken",
+        verbose_name=_("khóa API"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="jobs",
     )
     org_unit = models.ForeignKey(

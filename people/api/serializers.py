@@ -11,8 +11,17 @@ class ApiTokenOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "org_unit", "can_write", "created_by", "created_at", "last_used_at",
-                  "revoked_at"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "org_unit",
+            "can_write",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
 
 
 class ApiTokenCreatedOutput(ApiTokenOutput):

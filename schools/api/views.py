@@ -29,7 +29,9 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
         """Queues an .xlsx export of the schools under this unit; answers 202 with the job to poll."""
         unit = self.get_object()
         job = create_job(
-            task=export_schools_task, principal=request.user, org_unit=unit,
+            task=export_schools_task,
+            principal=request.user,
+            org_unit=unit,
             title=f"Xuất danh sách trường – {unit.name}",
         )
         return Response(JobOutput(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

@@ -22,8 +22,9 @@ def queue_export(client, unit_code: str) -> Job:
     return Job.objects.get()
 
 
-def test_export_from_the_web_ui_runs_and_contains_only_schools_in_scope(client_for, province,
-                                                                         django_capture_on_commit_callbacks):
+def test_export_from_the_web_ui_runs_and_contains_only_schools_in_scope(
+    client_for, province, django_capture_on_commit_callbacks
+):
     client = client_for(province.users["unit_a_staff"])
     with django_capture_on_commit_callbacks(execute=True):
         job = queue_export(client, "PGD-BT")
@@ -50,8 +51,9 @@ def test_other_school_cannot_see_or_download_the_job(client_for, province, djang
     assert str(job.pk) not in client.get("/jobs/").content.decode()
 
 
-def test_job_is_visible_to_its_owner_and_to_units_above(client_for, api_client, province,
-                                                         django_capture_on_commit_callbacks):
+def test_job_is_visible_to_its_owner_and_to_units_above(
+    client_for, api_client, province, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = queue_export(client_for(province.users["school_a_admin"]), "TH-PHONGHAI")
     for username in ("school_a_admin", "unit_a_staff", "department_staff"):
@@ -81,21 +83,31 @@ def test_task_refuses_a_job_whose_creator_lost_the_scope(province):
 
 def test_create_job_refuses_a_unit_outside_scope(province):
     with pytest.raises(PermissionError):
-        jobs.create_job(task=export_schools_task, principal=province.users["school_a_admin"],
-                        org_unit=province.unit_b, title="Xuất")
+        jobs.create_job(
+            task=export_schools_task, principal=province.users["school_a_admin"], org_unit=province.unit_b, title="Xuất"
+        )
 
 
 def make_job(province, **fields) -> Job:
-    job = jobs.create_job(task=export_schools_task, principal=province.users["unit_a_staff"],
-                          org_unit=province.unit_a, title="Xuất danh sách")
+    job = jobs.create_job(
+        task=export_schools_task,
+        principal=province.users["unit_a_staff"],
+        org_unit=province.unit_a,
+        title="Xuất danh sách",
+    )
     Job.objects.filter(pk=job.pk).update(**fields)
     job.refresh_from_db()
     return job
 
 
 def test_a_duplicate_delivery_while_the_first_run_is_alive_is_skipped(province):
-    job = make_job(province, status=Job.Status.RUNNING, attempts=1, heartbeat_at=timezone.now(),
-                   claimed_by=f"{os.uname().nodename}:{os.getpid()}")
+    job = make_job(
+        province,
+        status=Job.Status.RUNNING,
+        attempts=1,
+        heartbeat_at=timezone.now(),
+        claimed_by=f"{os.uname().nodename}:{os.getpid()}",
+    )
     export_schools_task.apply(kwargs={"job_id": str(job.pk)})
     job.refresh_from_db()
     assert (job.status, job.attempts) == (Job.Status.RUNNING, 1)
@@ -105,8 +117,13 @@ def test_a_job_whose_worker_died_is_taken_over_by_the_next_delivery(province):
     import socket
 
     dead_pid = 2**22 + 12345  # above pid_max's default: no such process
-    job = make_job(province, status=Job.Status.RUNNING, attempts=1, heartbeat_at=timezone.now(),
-                   claimed_by=f"{socket.gethostname()}:{dead_pid}")
+    job = make_job(
+        province,
+        status=Job.Status.RUNNING,
+        attempts=1,
+        heartbeat_at=timezone.now(),
+        claimed_by=f"{socket.gethostname()}:{dead_pid}",
+    )
     export_schools_task.apply(kwargs={"job_id": str(job.pk)})
     job.refresh_from_db()
     assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
@@ -124,8 +141,9 @@ def test_recovery_requeues_stale_jobs_and_fails_hopeless_ones(province):
     old = timezone.now() - timedelta(minutes=5)
     stale = make_job(province, status=Job.Status.RUNNING, attempts=1, heartbeat_at=old, claimed_by="elsewhere:1")
     hopeless = make_job(province, status=Job.Status.RUNNING, attempts=3, heartbeat_at=old, claimed_by="elsewhere:1")
-    fresh = make_job(province, status=Job.Status.RUNNING, attempts=1, heartbeat_at=timezone.now(),
-                     claimed_by="elsewhere:1")
+    fresh = make_job(
+        province, status=Job.Status.RUNNING, attempts=1, heartbeat_at=timezone.now(), claimed_by="elsewhere:1"
+    )
     assert jobs.recover_lost_jobs() == 2
     for job in (stale, hopeless, fresh):
         job.refresh_from_db()

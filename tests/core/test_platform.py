@@ -21,8 +21,12 @@ PROD_ENV = {
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], env={**clean, **env}, cwd=settings.BASE_DIR,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        env={**clean, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -43,8 +43,11 @@ def test_export_queued_from_the_web_ui_is_run_by_a_separate_worker(worker_factor
     response = client.post("/units/PGD-BT/export-schools/")
     job = Job.objects.get()
     assert response.url == f"/jobs/{job.pk}/"
-    finished = wait_for(lambda: job_state(client, job.pk)["status"] in ("succeeded", "failed") and
-                        job_state(client, job.pk), what="the job to finish", timeout=90)
+    finished = wait_for(
+        lambda: job_state(client, job.pk)["status"] in ("succeeded", "failed") and job_state(client, job.pk),
+        what="the job to finish",
+        timeout=90,
+    )
     assert finished["status"] == "succeeded", worker.output()[-3000:]
     assert finished["done"] == finished["total"] == 2
     assert client.get(finished["download_url"]).status_code == 200
@@ -55,11 +58,17 @@ def test_progress_is_visible_over_the_api_while_the_job_runs(worker_factory, api
     worker_factory()
     user = province.users["unit_a_staff"]
     api_client.force_login(user)
-    job = jobs.create_job(task=count_slowly_task, principal=user, org_unit=province.unit_a,
-                          title="Đếm chậm", params={"steps": 20, "delay": 0.25})
+    job = jobs.create_job(
+        task=count_slowly_task,
+        principal=user,
+        org_unit=province.unit_a,
+        title="Đếm chậm",
+        params={"steps": 20, "delay": 0.25},
+    )
     seen = wait_for(
-        lambda: (state := job_state(api_client, job.pk))["status"] == "running" and 0 < state["done"] < 20
-        and state, what="progress while running", timeout=60,
+        lambda: (state := job_state(api_client, job.pk))["status"] == "running" and 0 < state["done"] < 20 and state,
+        what="progress while running",
+        timeout=60,
     )
     assert seen["total"] == 20 and 0 < seen["percent"] < 100
     done = wait_for(lambda: (s := job_state(api_client, job.pk))["status"] == "succeeded" and s, timeout=60)
@@ -71,8 +80,13 @@ def test_a_job_survives_a_killed_worker(worker_factory, api_client, province):
     first = worker_factory(stale_seconds=stale)
     user = province.users["unit_a_staff"]
     api_client.force_login(user)
-    job = jobs.create_job(task=count_slowly_task, principal=user, org_unit=province.unit_a,
-                          title="Đếm chậm", params={"steps": 12, "delay": 0.25})
+    job = jobs.create_job(
+        task=count_slowly_task,
+        principal=user,
+        org_unit=province.unit_a,
+        title="Đếm chậm",
+        params={"steps": 12, "delay": 0.25},
+    )
     wait_for(lambda: job_state(api_client, job.pk)["done"] >= 2, what="the first worker to start", timeout=60)
     first.kill(signal.SIGKILL)
     assert job_state(api_client, job.pk)["status"] == "running"  # what a lost worker leaves behind
@@ -81,7 +95,11 @@ def test_a_job_survives_a_killed_worker(worker_factory, api_client, province):
     # The beat task does this every few minutes in production; here once the heartbeat is stale.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(settings, "EDUDX_JOB_STALE_SECONDS", stale)
-        wait_for(lambda: jobs.recover_lost_jobs() or job_state(api_client, job.pk)["status"] == "succeeded",
-                 what="recovery", timeout=30, interval=1)
+        wait_for(
+            lambda: jobs.recover_lost_jobs() or job_state(api_client, job.pk)["status"] == "succeeded",
+            what="recovery",
+            timeout=30,
+            interval=1,
+        )
     done = wait_for(lambda: (s := job_state(api_client, job.pk))["status"] == "succeeded" and s, timeout=60)
     assert done["attempts"] >= 2 and done["result"] == {"counted": 12}

@@ -43,9 +43,14 @@ def test_csrf_is_enforced_on_login(province):
 
 def test_password_change_rejects_weak_password_in_vietnamese(client_for, province):
     client = client_for(province.users["teacher_a"])
-    response = client.post("/accounts/password/change/", {
-        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678",
-    })
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "quá ngắn" in html or "quá phổ biến" in html or "toàn bộ là số" in html

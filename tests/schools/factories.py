@@ -30,7 +30,9 @@ class SchoolFactory(factory.Factory):
         model = School
 
     code = factory.Sequence(lambda n: f"TR{n:04d}")
-    name = factory.LazyFunction(lambda: f"{fake.random_element(SCHOOL_PREFIXES)} {fake.last_name()} {fake.first_name()}")
+    name = factory.LazyFunction(
+        lambda: f"{fake.random_element(SCHOOL_PREFIXES)} {fake.last_name()} {fake.first_name()}"
+    )
     parent = factory.SubFactory(OrgUnitFactory)
     levels = factory.LazyFunction(lambda: ["TH"])
     area = School.Area.RURAL

@@ -12,8 +12,9 @@ def placement(unit: OrgUnit, year: str) -> OrgUnitPlacement:
 
 
 def test_tree_of_any_depth_keeps_paths_consistent(province):
-    site = services.create_org_unit(code="TH-PHONGHAI-DT1", name="Điểm trường Làng Chưng", kind="site",
-                                    parent=province.school_a.org_unit)
+    site = services.create_org_unit(
+        code="TH-PHONGHAI-DT1", name="Điểm trường Làng Chưng", kind="site", parent=province.school_a.org_unit
+    )
     assert site.path.startswith(province.unit_a.path) and site.depth == 3
     assert site.path == f"{province.department.path}{province.unit_a.pk}/{province.school_a.pk}/{site.pk}/"
 
@@ -51,11 +52,17 @@ def test_duplicate_code_is_refused_in_vietnamese(province):
 
 
 def test_upsert_school_is_idempotent_and_moves_on_a_new_managing_unit(province):
-    _school, created = services.upsert_school(code="TH-PHONGHAI", name="Trường Tiểu học Phong Hải",
-                                              parent=province.unit_a, levels=["TH"], area="rural")
+    _school, created = services.upsert_school(
+        code="TH-PHONGHAI", name="Trường Tiểu học Phong Hải", parent=province.unit_a, levels=["TH"], area="rural"
+    )
     assert not created and OrgUnit.objects.filter(code="TH-PHONGHAI").count() == 1
-    school, _ = services.upsert_school(code="TH-PHONGHAI", name="Trường Tiểu học Phong Hải",
-                                       parent=province.unit_b, levels=["TH", "THCS"], area="rural")
+    school, _ = services.upsert_school(
+        code="TH-PHONGHAI",
+        name="Trường Tiểu học Phong Hải",
+        parent=province.unit_b,
+        levels=["TH", "THCS"],
+        area="rural",
+    )
     assert school.org_unit.parent == province.unit_b and school.levels == ["TH", "THCS"]
 
 

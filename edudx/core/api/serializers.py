@@ -13,8 +13,23 @@ class JobOutput(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "kind", "title", "org_unit", "status", "status_display", "done", "total", "percent", "message",
-            "errors", "result", "download_url", "attempts", "created_at", "started_at", "finished_at",
+            "id",
+            "kind",
+            "title",
+            "org_unit",
+            "status",
+            "status_display",
+            "done",
+            "total",
+            "percent",
+            "message",
+            "errors",
+            "result",
+            "download_url",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
         ]
 
     def get_download_url(self, job: Job) -> str | None:

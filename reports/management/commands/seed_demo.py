@@ -1,0 +1,119 @@
+"""``manage.py seed_demo [--scale F] [--school-year Y]``: a realistic demo province (SPEC §13).
+
+This step builds the organisation tree, the schools with their sites and infrastructure, and one demo
+account per role. It is deterministic (a fixed seed: the same scale always gives the same province) and
+idempotent (everything is keyed by code or username, so a second run adds and changes nothing).
+"""
+
+import math
+import random
+import time
+from collections import Counter
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from people.demo import DEMO_PASSWORD, seed_demo_accounts
+from people.models import Role
+from schools.demo import Province, seed_province
+from schools.models import OrgUnit, SchoolInfrastructure, SchoolYear
+from schools.services import get_or_open_school_year, parse_school_year
+
+SEED = 20260101  # fixed: a demo (its screenshots, the README) must look the same on every machine
+UNUSABLE = 2  # SPEC §13: exit 2 when the arguments are unusable
+
+
+class Command(BaseCommand):
+    help = "Builds a demo province shaped like Lào Cai: units, schools, sites, infrastructure, accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        # Both are read as text and checked in handle(): an argparse type error would print the usage too,
+        # where SPEC §13 asks for one clear line.
+        parser.add_argument("--scale", default="1", help="1 = a full province of ~612 schools; 0.05 = ~30.")
+        parser.add_argument("--school-year", default="2025-2026", help="the current year, e.g. 2025-2026.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scale = _parse_scale(options["scale"])
+        code = str(options["school_year"]).strip()
+        try:
+            first, _second = parse_school_year(code)
+        except ValidationError as error:
+            raise CommandError(error.messages[0], returncode=UNUSABLE) from error
+        started = time.perf_counter()
+        with transaction.atomic():
+            # The year before is opened too, so that dashboards have a history to compare with.
+            previous = get_or_open_school_year(code=f"{first - 1}-{first}")
+            year = get_or_open_school_year(code=code, make_current=True)
+            province = seed_province(scale=scale, school_year=year, rng=random.Random(SEED), previous_year=previous)
+            accounts = seed_demo_accounts(province=province)
+        self._summary(province, year=year, previous=previous, seconds=time.perf_counter() - started)
+        self._logins(accounts)
+
+    def _summary(self, province: Province, *, year: SchoolYear, previous: SchoolYear, seconds: float) -> None:
+        schools = province.schools
+        seeded = {s.pk for s in schools}  # the demo's schools only, not others the database may hold
+        rows = [r for r in SchoolInfrastructure.objects.filter(school_year=year) if r.school_id in seeded]
+        total = len(rows) or 1
+        kinds = Counter("+".join(s.levels) for s in schools)
+        areas = Counter(s.get_area_display() for s in schools)
+        flags = {
+            "thanh toán không dùng tiền mặt": "has_cashless",
+            "sổ liên lạc điện tử": "has_e_contact_book",
+            "phần mềm quản trị": "has_mis",
+        }
+        out = self.stdout.write
+        out(
+            self.style.SUCCESS(
+                f"Tỉnh mẫu {province.department.code} – {province.department.name}, năm học {year.code} "
+                f"(năm hiện tại) và {previous.code}."
+            )
+        )
+        out(f"  Đơn vị quản lý: {len(province.units)}; trường: {len(schools)}; điểm trường lẻ: {province.sites}")
+        out("  Cấp học: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
+        out("  Khu vực: " + ", ".join(f"{area} {count}" for area, count in sorted(areas.items())))
+        online = sum(r.sites_with_internet or 0 for r in rows)
+        out(
+            f"  Điểm trường có Internet: {online}/{sum(r.site_count or 0 for r in rows)}; "
+            f"trường dùng 4G: {sum(r.internet == '4g' for r in rows)}; "
+            f"trường chưa có phòng Tin học: {sum(r.computer_rooms == 0 for r in rows)}"
+        )
+        out(
+            "  "
+            + "; ".join(
+                f"{label}: {100 * sum(bool(getattr(r, name)) for r in rows) / total:.1f}%"
+                for label, name in flags.items()
+            )
+        )
+        labels = {"schools": "trường mới", "schools_updated": "trường cập nhật", "sites": "điểm trường mới"}
+        created = ", ".join(f"{labels.get(key, key)} {n}" for key, n in sorted(province.created.items()))
+        out(f"  Lần chạy này đã ghi: {created or 'không có gì mới'}. Thời gian: {seconds:.1f} s.")
+
+    def _logins(self, accounts: list[tuple[str, str, str]]) -> None:
+        codes = [code for _username, _role, code in accounts]
+        units = dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name"))
+        table = [("Tên đăng nhập", "Mật khẩu", "Vai trò", "Đơn vị")] + [
+            (username, DEMO_PASSWORD, f"{role} ({Role(role).label})", f"{code} – {units.get(code, '')}")
+            for username, role, code in accounts
+        ]
+        widths = [max(len(row[column]) for row in table) for column in range(4)]
+        self.stdout.write("\nTài khoản dùng thử (cùng một mật khẩu):")
+        for number, row in enumerate(table):
+            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            self.stdout.write(("  " + "  ".join(cells)).rstrip())
+            if number == 0:
+                self.stdout.write("  " + "  ".join("-" * w for w in widths))
+
+
+def _parse_scale(value: Any) -> float:
+    """A positive, finite number; anything else is an unusable argument (exit 2, one line)."""
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        scale = math.nan
+    if not math.isfinite(scale) or scale <= 0:
+        raise CommandError(
+            f"--scale phải là một số dương (ví dụ 1 hoặc 0.05), không phải '{value}'.", returncode=UNUSABLE
+        )
+    return scale

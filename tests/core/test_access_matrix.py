@@ -1,0 +1,87 @@
+"""School A's officer sends school B's identifiers to every route that takes one: each answers 404.
+
+The routes come from the URL conf itself, so a new view with an identifier joins the matrix by existing.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from edudx.core import jobs
+from people import services as people_services
+from schools.tasks import export_schools_task
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_PREFIXES = ("admin/", "api/schema", "api/docs", "i18n/", "static/", "accounts/reset/")
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def routes(patterns=None, prefix: str = ""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        raw = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from routes(entry.url_patterns, prefix + raw)
+        elif isinstance(entry, URLPattern):
+            yield prefix + raw
+
+
+def identified_routes() -> list[str]:
+    found = []
+    for route in routes():
+        clean = route.replace("^", "").replace("$", "")
+        if "format" in clean or clean.startswith(SKIPPED_PREFIXES) or not PARAMETER.search(clean):
+            continue
+        found.append(clean)
+    return sorted(set(found))
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1) or match.group(2)
+        if name == "pk":
+            name = "job_id" if "jobs" in route else "token_id"
+        return values[name]
+
+    return "/" + PARAMETER.sub(value, route)
+
+
+def test_every_identified_route_hides_other_schools_objects(client_for, province):
+    job_b = jobs.create_job(
+        task=export_schools_task,
+        principal=province.users["school_b_admin"],
+        org_unit=province.school_b.org_unit,
+        title="Xuất của trường B",
+    )
+    token_b, _key = people_services.create_api_token(org_unit=province.unit_b, name="Khóa của Sa Pa")
+    values = {"code": "TH-TAVAN", "job_id": str(job_b.pk), "token_id": str(token_b.pk)}
+    client = client_for(province.users["school_a_admin"])
+    tried = []
+    for route in identified_routes():
+        url = fill(route, values)
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url)
+        tried.append(url)
+        assert response.status_code == 404, f"{url} answered {response.status_code}"
+    assert len(tried) >= 14, tried  # the matrix must not silently shrink to nothing
+    job_b.refresh_from_db()
+    token_b.refresh_from_db()
+    assert job_b.status == job_b.Status.QUEUED and token_b.revoked_at is None
+
+
+def test_the_same_routes_answer_for_own_objects(client_for, province):
+    """The control: with school A's own identifiers the routes are reachable, so the 404s above mean scoping."""
+    user = province.users["school_a_admin"]
+    job_a = jobs.create_job(
+        task=export_schools_task, principal=user, org_unit=province.school_a.org_unit, title="Xuất của trường A"
+    )
+    token_a, _key = people_services.create_api_token(org_unit=province.unit_a, name="Khóa của Bảo Thắng")
+    values = {"code": "TH-PHONGHAI", "job_id": str(job_a.pk), "token_id": str(token_a.pk)}
+    client = client_for(user)
+    reachable = [
+        url for route in identified_routes() if client.get(url := fill(route, values)).status_code in (200, 302, 405)
+    ]
+    # Tokens belong to units, not schools: those routes stay 404 for a school admin even with own values.
+    assert len(reachable) >= 8, reachable
