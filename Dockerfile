@@ -8,8 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=edudx.settings.production \
     EDUDX_VAR_DIR=/var/lib/edudx \
     MEDIA_ROOT=/var/lib/edudx/media \
-    STATIC_ROOT=/app/staticfiles \
-    PYTHONPATH=/app
+    STATIC_ROOT=/app/staticfiles
 
 # The libraries WeasyPrint loads, and fonts with full Vietnamese for PDFs (Liberation = Times New Roman metrics).
 RUN apt-get update \
@@ -22,9 +21,10 @@ RUN groupadd --system --gid 1000 edudx \
 
 WORKDIR /app
 COPY . .
-# PYTHONPATH=/app (above) makes every process import the code from /app, so BASE_DIR is /app and the templates,
-# static files and locale beside the packages are found; `pip install .` brings the dependencies.
 RUN pip install .
+# Every process imports the code from /app rather than from the installed copy, so that BASE_DIR is /app and the
+# templates, static files and locale beside the packages are found (`pip install .` brings the dependencies).
+ENV PYTHONPATH=/app
 
 # Static files are collected into the image, so web and worker (PDFs) read the same manifest. Production settings
 # insist on their secrets even for this: the values below exist only during this build step.

@@ -14,7 +14,9 @@ class LoginForm(AuthenticationForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Tên khóa"), max_length=120, help_text=_("Ví dụ: Hệ thống báo cáo của Phòng"))
-    org_unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none(), to_field_name="code")
+    org_unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=OrgUnit.objects.none(), to_field_name="code", empty_label=_("Chọn đơn vị")
+    )
     can_write = forms.BooleanField(label=_("Cho phép ghi dữ liệu"), required=False)
 
     def __init__(self, *args, units=None, **kwargs):

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -19,6 +21,7 @@ def home(request):
     return render(request, "people/home.html", selectors.home_summary(visible_to=request.user))
 
 
+@never_cache  # the page shows a new key once: it must not be kept by any cache
 @login_required
 def token_list(request):
     """API tokens of the units the caller manages; a new key is shown once, right after creation."""
@@ -48,3 +51,9 @@ def token_revoke(request, token_id: int):
     services.revoke_api_token(token=token)
     messages.success(request, _("Đã thu hồi khóa “%(name)s”.") % {"name": token.name})
     return redirect("token-list")
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes' lockout answer: 429 with the real cool-off time."""
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

@@ -22,8 +22,8 @@ MENU = [
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+    if user is None or not user.is_authenticated or getattr(request, "htmx", False):
+        return {"nav_items": []}  # htmx fragments (progress polling) have no menu to draw
     scope = scope_of(user)
     roles = scope.roles()
     items = [

@@ -4,11 +4,11 @@ from django.core import management
 from .jobs import recover_lost_jobs
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def recover_lost_jobs_task() -> int:
     return recover_lost_jobs()
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
 def clear_sessions_task() -> None:
     management.call_command("clearsessions")

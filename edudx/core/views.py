@@ -2,8 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +26,7 @@ def healthz(request):
     try:
         from edudx.celery import app
 
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(app.conf.broker_url) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:
         status["broker"] = "error"
@@ -50,7 +51,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", {"request_id": getattr(request, "request_id", "")}, status=500)
+    # No request context: the database may be what failed, and context processors would query it again.
+    html = loader.get_template("errors/500.html").render({"request_id": getattr(request, "request_id", "")})
+    return HttpResponseServerError(html)
 
 
 def _visible_job(request, job_id) -> Job:

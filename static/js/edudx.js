@@ -96,6 +96,30 @@
     }
   });
 
+  // A button inside a polled job (cancel) replaces the whole job element and so disappears: keep keyboard
+  // and screen-reader users in place by moving focus to the new element's status line.
+  var refocusId = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && !elt.hasAttribute("data-edx-poll") && elt.closest) {
+      var poll = elt.closest("[data-edx-poll]");
+      refocusId = poll && document.activeElement === elt ? poll.id : null;
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!refocusId) {
+      return;
+    }
+    var root = document.getElementById(refocusId);
+    refocusId = null;
+    if (root && (document.activeElement === document.body || !document.activeElement)) {
+      var target = root.querySelector("[data-edx-poll-status]") || root;
+      target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     initCopyButtons(event.detail.elt.parentNode || document);
   });
