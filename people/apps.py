@@ -6,4 +6,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "Con người và tài khoản"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the OpenAPI description of API tokens)
+        from . import imports, schema  # noqa: F401  (registers the import kinds and the API token scheme)

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from edudx.core.scoping import Grant, Scope
-from schools.models import OrgUnit
+from edudx.core.scoping import Grant, Scope, ScopedQuerySet
+from schools.models import OrgUnit, School, SchoolYear
 
 
 class Role(models.TextChoices):
@@ -102,3 +102,181 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return Scope.empty()
         return Scope((Grant("api_token", self.org_unit.path),))
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class Person(models.Model):
+    """What students and staff share: identity, matched on the national ID, else school + name + birth date."""
+
+    # NULL, not "": the unique constraint must hold only among the people whose ID is known.
+    national_id = models.CharField(_("mã định danh"), max_length=12, null=True, blank=True)  # noqa: DJ001
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    name_key = models.CharField(max_length=150, db_index=True, editable=False)  # folded name, for matching
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=2, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class StudentQuerySet(ScopedQuerySet):
+    scope_path = "enrolments__school__org_unit__path"
+
+    def visible_to(self, principal, *, roles=None):
+        # A student is visible through any enrolment in scope; distinct because a join can repeat them.
+        return super().visible_to(principal, roles=roles).distinct()
+
+
+class Student(Person):
+    disability = models.BooleanField(_("khuyết tật"), null=True, blank=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("học sinh")
+        verbose_name_plural = _("học sinh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"], condition=Q(national_id__isnull=False), name="unique_student_national_id"
+            )
+        ]
+
+
+class Grade(models.TextChoices):
+    NT = "NT", _("Nhà trẻ")
+    MG3 = "MG3", _("Mẫu giáo 3 tuổi")
+    MG4 = "MG4", _("Mẫu giáo 4 tuổi")
+    MG5 = "MG5", _("Mẫu giáo 5 tuổi")
+    G1 = "1", _("Lớp 1")
+    G2 = "2", _("Lớp 2")
+    G3 = "3", _("Lớp 3")
+    G4 = "4", _("Lớp 4")
+    G5 = "5", _("Lớp 5")
+    G6 = "6", _("Lớp 6")
+    G7 = "7", _("Lớp 7")
+    G8 = "8", _("Lớp 8")
+    G9 = "9", _("Lớp 9")
+    G10 = "10", _("Lớp 10")
+    G11 = "11", _("Lớp 11")
+    G12 = "12", _("Lớp 12")
+
+
+class EnrolmentStatus(models.TextChoices):
+    STUDYING = "studying", _("Đang học")
+    REPEATING = "repeating", _("Lưu ban")
+    TRANSFERRED = "transferred", _("Chuyển đi")
+    DROPPED = "dropped", _("Thôi học")
+    GRADUATED = "graduated", _("Tốt nghiệp")
+
+
+ACTIVE_STATUSES = (EnrolmentStatus.STUDYING, EnrolmentStatus.REPEATING)
+
+
+class EnrolmentQuerySet(ScopedQuerySet):
+    scope_path = "school__org_unit__path"
+
+
+class Enrolment(models.Model):
+    """A student at a school in a school year: grade, class, status and the year's digital-learning facts."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(School, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="enrolments")
+    school_year = models.ForeignKey(SchoolYear, verbose_name=_("năm học"), on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(_("khối"), max_length=3, choices=Grade.choices)
+    class_name = models.CharField(_("lớp"), max_length=20)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=EnrolmentStatus.choices)
+    has_device = models.BooleanField(_("có thiết bị học trực tuyến"), null=True, blank=True)
+    has_internet = models.BooleanField(_("có kết nối Internet"), null=True, blank=True)
+    has_e_transcript = models.BooleanField(_("học bạ điện tử"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lượt học")
+        verbose_name_plural = _("lượt học")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "school", "school_year"], name="one_enrolment_per_school_year")
+        ]
+        indexes = [models.Index(fields=["school", "school_year"], name="enrolment_school_year")]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.class_name} ({self.school_year})"
+
+
+class StaffQuerySet(ScopedQuerySet):
+    scope_path = "employments__school__org_unit__path"
+
+    def visible_to(self, principal, *, roles=None):
+        return super().visible_to(principal, roles=roles).distinct()
+
+
+class StaffMember(Person):
+    objects = StaffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cán bộ, giáo viên, nhân viên")
+        verbose_name_plural = _("cán bộ, giáo viên, nhân viên")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"], condition=Q(national_id__isnull=False), name="unique_staff_national_id"
+            )
+        ]
+
+
+class Position(models.TextChoices):
+    MANAGER = "manager", _("CBQL")
+    TEACHER = "teacher", _("Giáo viên")
+    EMPLOYEE = "employee", _("Nhân viên")
+
+
+class Qualification(models.TextChoices):
+    DOCTORATE = "doctorate", _("Tiến sĩ")
+    MASTER = "master", _("Thạc sĩ")
+    BACHELOR = "bachelor", _("Đại học")
+    COLLEGE = "college", _("Cao đẳng")
+    VOCATIONAL = "vocational", _("Trung cấp")
+    OTHER = "other", _("Khác")
+
+
+class EmploymentQuerySet(ScopedQuerySet):
+    scope_path = "school__org_unit__path"
+
+
+class Employment(models.Model):
+    """A staff member working at a school in a school year, with the year's digital-skills facts."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="employments")
+    school = models.ForeignKey(School, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="employments")
+    school_year = models.ForeignKey(SchoolYear, verbose_name=_("năm học"), on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(_("vị trí việc làm"), max_length=10, choices=Position.choices)
+    qualification = models.CharField(_("trình độ đào tạo"), max_length=12, choices=Qualification.choices, blank=True)
+    subject = models.CharField(_("môn dạy"), max_length=100, blank=True)
+    has_digital_signature = models.BooleanField(_("chữ ký số"), null=True, blank=True)
+    has_self_training_account = models.BooleanField(_("tài khoản tự bồi dưỡng"), null=True, blank=True)
+    digital_skills_trained = models.BooleanField(_("đã bồi dưỡng kỹ năng số"), null=True, blank=True)
+    can_teach_online = models.BooleanField(_("đủ điều kiện dạy trực tuyến"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = EmploymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("công tác")
+        verbose_name_plural = _("công tác")
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "school", "school_year"], name="one_employment_per_school_year")
+        ]
+        indexes = [models.Index(fields=["school", "school_year"], name="employment_school_year")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} – {self.get_position_display()} ({self.school_year})"

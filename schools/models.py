@@ -192,3 +192,112 @@ class SchoolInfrastructure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.code} {self.school_year.code}"
+
+
+class SchoolDataQuerySet(ScopedQuerySet):
+    scope_path = "school__org_unit__path"
+
+
+class FacilityItem(models.Model):
+    """An asset line of a school's inventory (cơ sở vật chất, thiết bị) in a school year."""
+
+    class Type(models.TextChoices):
+        CLASSROOM = "classroom", _("Phòng học")
+        COMPUTER_ROOM = "computer_room", _("Phòng Tin học")
+        LAB = "lab", _("Phòng thí nghiệm")
+        LIBRARY = "library", _("Thư viện")
+        COMPUTER = "computer", _("Máy tính")
+        PROJECTOR = "projector", _("Máy chiếu")
+        INTERACTIVE_BOARD = "interactive_board", _("Bảng tương tác")
+        OTHER = "other", _("Khác")
+
+    class Condition(models.TextChoices):
+        GOOD = "good", _("Tốt")
+        NEEDS_REPAIR = "needs_repair", _("Cần sửa chữa")
+        BROKEN = "broken", _("Hỏng")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="facility_items")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    asset_code = models.CharField(_("mã tài sản"), max_length=50)
+    name = models.CharField(_("tên tài sản"), max_length=200)
+    type = models.CharField(_("loại"), max_length=20, choices=Type.choices)
+    quantity = models.PositiveIntegerField(_("số lượng"))
+    year_in_use = models.PositiveSmallIntegerField(_("năm đưa vào sử dụng"), null=True, blank=True)
+    condition = models.CharField(_("tình trạng"), max_length=12, choices=Condition.choices, blank=True)
+    site = models.CharField(_("điểm trường"), max_length=150, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = SchoolDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tài sản, thiết bị")
+        verbose_name_plural = _("tài sản, thiết bị")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year", "asset_code"], name="unique_asset_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_code} {self.name}"
+
+
+class TeachingActivity(models.Model):
+    """Periods taught in a grade and subject over a school year, and how many of them online."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="teaching_activity")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(_("khối"), max_length=3)
+    subject = models.CharField(_("môn học"), max_length=100)
+    subject_key = models.CharField(max_length=100, editable=False)  # folded, so "Toán" and "TOAN" are one row
+    total_periods = models.PositiveIntegerField(_("tổng số tiết"))
+    online_periods = models.PositiveIntegerField(_("số tiết dạy trực tuyến"), default=0)
+    interactive_periods = models.PositiveIntegerField(_("số tiết hoạt động tương tác trực tuyến"), default=0)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = SchoolDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hoạt động dạy học")
+        verbose_name_plural = _("hoạt động dạy học")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "grade", "subject_key"], name="unique_teaching_row_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(online_periods__lte=models.F("total_periods")), name="online_periods_lte_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(interactive_periods__lte=models.F("total_periods")), name="interactive_periods_lte_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade} {self.subject}"
+
+
+class FeeCollection(models.Model):
+    """Money a school collected for a fee item in a term outside EduDX's payment flow, and how much cashless."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="fee_collections")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    term = models.CharField(_("kỳ thu"), max_length=20)
+    item = models.CharField(_("khoản thu"), max_length=150)
+    item_key = models.CharField(max_length=150, editable=False)
+    total_amount = models.BigIntegerField(_("tổng số tiền đã thu"))
+    cashless_amount = models.BigIntegerField(_("trong đó không dùng tiền mặt"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = SchoolDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khoản thu")
+        verbose_name_plural = _("khoản thu")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year", "term", "item_key"], name="unique_fee_row"),
+            models.CheckConstraint(
+                condition=Q(cashless_amount__lte=models.F("total_amount")) & Q(cashless_amount__gte=0),
+                name="cashless_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.item}"

@@ -24,9 +24,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Job
-from .scoping import scope_of
+from .scoping import Scope, scope_of
 
 logger = logging.getLogger(__name__)
+
+
+class _System:
+    """The operator running a management command: no account, the whole tree."""
+
+    is_authenticated = True
+    pk = None
+
+    def get_scope(self) -> Scope:
+        return Scope(unrestricted=True)
+
+
+SYSTEM = _System()
 
 
 class JobFailed(Exception):
@@ -49,14 +62,16 @@ def _worker_id() -> str:
 @transaction.atomic
 def create_job(*, task: celery.Task, principal: Any, org_unit: Any, title: str, params: dict | None = None) -> Job:
     """Records a job for ``principal`` on ``org_unit`` and queues its task once the transaction commits."""
-    if not scope_of(principal).covers(org_unit.path):
+    is_system = principal is SYSTEM
+    if not is_system and not scope_of(principal).covers(org_unit.path):
         raise PermissionError("org unit outside the principal's scope")
     is_token = getattr(principal, "is_api_token", False)
     job = Job.objects.create(
         kind=task.job_kind,
         task_name=task.name,
         title=title,
-        owner=None if is_token else principal,
+        owner=None if is_token or is_system else principal,
+        is_system=is_system,
         token=principal if is_token else None,
         org_unit=org_unit,
         params=params or {},
@@ -192,6 +207,8 @@ class JobTask(celery.Task):
 
     def authorize(self, job: Job) -> None:
         """Re-checks, in the worker, that whoever queued the job may still act on its org unit."""
+        if job.is_system:
+            return
         principal = job.token or job.owner
         if principal is None or not scope_of(principal).covers(job.org_unit.path):
             raise JobFailed(_("Không có quyền thực hiện tác vụ này trên đơn vị đã chọn."))
