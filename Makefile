@@ -121,3 +121,13 @@ browser-deps:
 
 clean:
 	rm -rf var $(VENV) edudx.egg-info
+
+# English UI: refresh locale/en/LC_MESSAGES/django.po from the Vietnamese msgids in templates and Python, then
+# compile django.mo (both are kept in git, so installing needs no gettext). Needs the Debian package gettext.
+# New msgids come in empty and changed ones as fuzzy: translate them in the .po, then run this again.
+.PHONY: messages
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || { echo "make messages needs GNU gettext: apt-get install gettext" >&2; exit 1; }
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static --no-obsolete
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=var
+	@msgfmt --statistics -o /dev/null locale/en/LC_MESSAGES/django.po
