@@ -60,8 +60,14 @@ def _worker_id() -> str:
 
 
 @transaction.atomic
-def create_job(*, task: celery.Task, principal: Any, org_unit: Any, title: str, params: dict | None = None) -> Job:
-    """Records a job for ``principal`` on ``org_unit`` and queues its task once the transaction commits."""
+def create_job(
+    *, task: celery.Task, principal: Any, org_unit: Any, title: str, params: dict | None = None, enqueue: bool = True
+) -> Job:
+    """Records a job for ``principal`` on ``org_unit`` and queues its task once the transaction commits.
+
+    ``enqueue=False`` is for management commands, which then run the same task in their own process
+    (``run_job_here``).
+    """
     is_system = principal is SYSTEM
     if not is_system and not scope_of(principal).covers(org_unit.path):
         raise PermissionError("org unit outside the principal's scope")
@@ -76,7 +82,17 @@ def create_job(*, task: celery.Task, principal: Any, org_unit: Any, title: str, 
         org_unit=org_unit,
         params=params or {},
     )
-    transaction.on_commit(lambda: task.delay(job_id=str(job.pk)))
+    if enqueue:
+        transaction.on_commit(lambda: task.delay(job_id=str(job.pk)))
+    return job
+
+
+def run_job_here(job: Job) -> Job:
+    """Runs a recorded job in this process through the same task code a worker runs (management commands)."""
+    from celery import current_app
+
+    current_app.tasks[job.task_name].apply(kwargs={"job_id": str(job.pk)}, throw=True)
+    job.refresh_from_db()
     return job
 
 

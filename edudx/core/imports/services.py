@@ -42,6 +42,7 @@ def start_import(
     school_year: Any,
     principal: Any,
     valid_rows_only: bool = False,
+    enqueue: bool = True,
 ) -> ImportBatch:
     """Stores the uploaded file under a random name and queues its check (a dry run): nothing is written yet."""
     from .tasks import validate_import_task
@@ -74,7 +75,9 @@ def start_import(
 
 
 @transaction.atomic
-def confirm_import(*, batch: ImportBatch, principal: Any, valid_rows_only: bool | None = None) -> Job:
+def confirm_import(
+    *, batch: ImportBatch, principal: Any, valid_rows_only: bool | None = None, enqueue: bool = True
+) -> Job:
     """Queues the write of a checked file once; a second confirmation (double click, retry) returns the same job."""
     from .tasks import apply_import_task
 

@@ -49,11 +49,12 @@ def parse_date(raw: Any) -> dt.date | None:
     if isinstance(raw, bool):
         raise CellError("Ngày không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 05/04/2019.")
     if isinstance(raw, int | float):
-        if not float(raw).is_integer() or not 1 <= raw <= 2958465:
+        # Serials below 10000 (before 1927) are years or counts typed into a date column, not dates.
+        if not float(raw).is_integer() or not 10000 <= raw <= 2958465:
             raise CellError(f"Ngày '{raw}' không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 05/04/2019.")
         return EXCEL_EPOCH + dt.timedelta(days=int(raw))
     text = nfc(str(raw))
-    if text.isdigit() and len(text) <= 6:
+    if text.isdigit() and len(text) == 5:  # a serial number stored as text
         return parse_date(int(text))
     try:
         if match := DATE_TEXT.match(text):
