@@ -14,4 +14,5 @@ app.autodiscover_tasks(["edudx.core", "schools", "people", "learning", "egov", "
 app.conf.beat_schedule = {
     "recover-lost-jobs": {"task": "edudx.core.tasks.recover_lost_jobs_task", "schedule": 300.0},
     "clear-expired-sessions": {"task": "edudx.core.tasks.clear_sessions_task", "schedule": crontab(hour=2, minute=0)},
+    "compute-data-quality": {"task": "reports.compute_quality_nightly", "schedule": crontab(hour=1, minute=30)},
 }

@@ -20,5 +20,6 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/download/", core_views.job_download, name="job-download"),
     path("", include("schools.urls")),
     path("", include("people.urls")),
+    path("", include("reports.urls")),
     path("", include("edudx.api.urls")),
 ]

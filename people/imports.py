@@ -9,12 +9,14 @@ never a second record.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from edudx.core.audit import AuditWriter
+from edudx.core.bulk import allocate_ids, insert_rows, text_in, update_rows
 from edudx.core.imports.columns import Column
 from edudx.core.imports.kinds import ImportContext, ImportKind, Row, RowError, register
 from edudx.core.imports.values import CellError, choice_parser, parse_bool, parse_date, parse_text
@@ -41,9 +43,12 @@ def parse_national_id(raw: Any) -> str | None:
     return normalize_national_id(raw)
 
 
+_resolve_ethnicity = lru_cache(maxsize=4096)(resolve_ethnicity)  # a file repeats a handful of groups
+
+
 def parse_ethnicity(raw: Any) -> str | None:
     try:
-        return resolve_ethnicity(raw)
+        return _resolve_ethnicity(raw)
     except EthnicityError as exc:
         raise CellError(str(exc)) from exc
 
@@ -173,19 +178,6 @@ class PersonKind(ImportKind):
     def _school(self, ctx: ImportContext) -> School:
         return ctx.school
 
-    def _existing_people(self, rows: list[Row], ctx: ImportContext) -> tuple[dict[str, Any], dict[tuple, Any]]:
-        """People already known: by national ID anywhere, and by (name, birth date) at this school."""
-        ids = [row.values["national_id"] for row in rows if row.values.get("national_id")]
-        by_id = {}
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
-            by_id.update({p.national_id: p for p in self.person_model.objects.filter(national_id__in=chunk)})
-        at_school = self.person_model.objects.filter(
-            **{f"{self.link_model._meta.get_field(self.link_field).related_query_name()}__school": self._school(ctx)}
-        ).distinct()
-        by_key = {(p.name_key, p.birth_date): p for p in at_school}
-        return by_id, by_key
-
     def check(self, rows: list[Row], ctx: ImportContext) -> list[dict[str, Any]]:
         check_person_rows(rows, sheet="")
         return self._check_conflicts(rows, ctx)
@@ -197,7 +189,7 @@ class PersonKind(ImportKind):
             return []
         elsewhere = (
             self.link_model.objects.filter(
-                **{f"{self.link_field}__national_id__in": ids}, school_year=ctx.school_year, **self.active_filter
+                text_in(f"{self.link_field}__national_id", ids), school_year=ctx.school_year, **self.active_filter
             )
             .exclude(school=self._school(ctx))
             .values_list(f"{self.link_field}__national_id", "school__org_unit__code", "school__org_unit__name")
@@ -221,13 +213,22 @@ class PersonKind(ImportKind):
 
     @transaction.atomic
     def apply(self, rows: list[Row], ctx: ImportContext) -> dict[str, int]:
-        """Upserts people and their year's record at this school; unchanged rows write nothing."""
+        """Upserts people and their year's record at this school; unchanged rows write nothing.
+
+        Works on plain tuples and dicts (no model instance per row) and writes with COPY on PostgreSQL:
+        a 100,000-row file is a few seconds, not minutes.
+        """
         school = self._school(ctx)
-        by_id, by_key = self._existing_people(rows, ctx)
+        now = timezone.now()
+        person_model, link_model = self.person_model, self.link_model
+        fields = self.person_fields
+        known = self._known_people(rows, school)
+        by_id = {p["national_id"]: p for p in known if p["national_id"]}
+        by_key = {(p["name_key"], p["birth_date"]): p for p in known if p.get("at_school")}
         audit = AuditWriter(org_unit=school.org_unit, actor=ctx.actor, batch=ctx.batch)
-        entity = f"people.{self.person_model._meta.model_name}"
-        link_entity = f"people.{self.link_model._meta.model_name}"
-        people_new, people_changed, resolved = [], [], []
+        person_entity, link_entity = f"people.{person_model._meta.model_name}", f"people.{link_model._meta.model_name}"
+        created, changed = [], []
+        row_people: list[tuple[Row, dict[str, Any]]] = []
         outcome: dict[int, str] = {}
         for row in rows:
             values = row.values
@@ -236,78 +237,128 @@ class PersonKind(ImportKind):
             person = by_id.get(nid) if nid else None
             if person is None:
                 candidate = by_key.get((values["name_key"], values["birth_date"]))
-                if candidate is not None and not (candidate.national_id and nid and candidate.national_id != nid):
+                if candidate is not None and not (candidate["national_id"] and nid and candidate["national_id"] != nid):
                     person = candidate  # same school, name and birth date; an ID may arrive now
-            new_values = self._stored(self.person_model, values, self.person_fields)
+            update = {f: values[f] for f in fields if values.get(f) is not None}
             if person is None:
-                person = self.person_model(**new_values)
-                people_new.append(person)
+                person = {**dict.fromkeys(fields), **update, "id": None}
+                created.append(person)
                 outcome[row.number] = "created"
-            else:
-                changes = _changes(person, new_values)
-                if changes:
-                    people_changed.append((person, changes))
-                    outcome[row.number] = "updated"
-            resolved.append((row, person))
+            elif changes := {f: [person[f], v] for f, v in update.items() if person[f] != v}:
+                person.update(update)
+                changed.append((person, changes))
+                outcome[row.number] = "updated"
+            row_people.append((row, person))
             if nid:
                 by_id[nid] = person
             by_key[(values["name_key"], values["birth_date"])] = person
-        self.person_model.objects.bulk_create(people_new, batch_size=2000)
-        _bulk_update(self.person_model, people_changed)
-        for person in people_new:
-            audit.created(entity, person.pk, {f: getattr(person, f) for f in self.person_fields if f != "name_key"})
-        for person, changes in people_changed:
-            audit.updated(entity, person.pk, changes)
+        for person, new_id in zip(created, allocate_ids(person_model, len(created)), strict=True):
+            person["id"] = new_id
+        columns = ["id", *fields, "created_at", "updated_at"]
+        blank = _blank_values(person_model, fields)
+        insert_rows(
+            person_model,
+            columns,
+            [[p["id"], *(blank.get(f, p[f]) if p[f] is None else p[f] for f in fields), now, now] for p in created],
+        )
+        if changed:
+            update_rows(
+                person_model,
+                [*fields, "updated_at"],
+                [[p["id"], *(blank.get(f, p[f]) if p[f] is None else p[f] for f in fields), now] for p, _c in changed],
+            )
+        shown = [f for f in fields if f != "name_key"]
+        for person, changes in changed:
+            audit.updated(person_entity, person["id"], {f: c for f, c in changes.items() if f != "name_key"})
 
+        link_fields = self.link_fields
+        owner = f"{self.link_field}_id"
         links = {
-            getattr(link, f"{self.link_field}_id"): link
-            for link in self.link_model.objects.filter(school=school, school_year=ctx.school_year)
+            link[owner]: link
+            for link in link_model.objects.filter(school=school, school_year=ctx.school_year).values(
+                "id", owner, *link_fields
+            )
         }
         links_new, links_changed = [], []
-        for row, person in resolved:
-            new_values = self._stored(self.link_model, row.values, self.link_fields)
-            link = links.get(person.pk)
+        for row, person in row_people:
+            update = {f: row.values[f] for f in link_fields if row.values.get(f) is not None}
+            link = links.get(person["id"])
             if link is None:
-                link = self.link_model(
-                    **{self.link_field: person}, school=school, school_year=ctx.school_year, **new_values
-                )
+                link = {**dict.fromkeys(link_fields), **update, "id": None, owner: person["id"]}
+                links[person["id"]] = link
                 links_new.append(link)
-                links[person.pk] = link
                 outcome.setdefault(row.number, "updated")
-            elif changes := _changes(link, new_values):
+            elif changes := {f: [link[f], v] for f, v in update.items() if link[f] != v}:
+                link.update(update)
                 links_changed.append((link, changes))
                 outcome.setdefault(row.number, "updated")
-        self.link_model.objects.bulk_create(links_new, batch_size=2000)
-        _bulk_update(self.link_model, links_changed)
+        for link, new_id in zip(links_new, allocate_ids(link_model, len(links_new)), strict=True):
+            link["id"] = new_id
+        blank = _blank_values(link_model, link_fields)
+        insert_rows(
+            link_model,
+            ["id", owner, "school_id", "school_year_id", *link_fields, "updated_at"],
+            [
+                [
+                    link["id"],
+                    link[owner],
+                    school.pk,
+                    ctx.school_year.pk,
+                    *(blank.get(f, link[f]) if link[f] is None else link[f] for f in link_fields),
+                    now,
+                ]
+                for link in links_new
+            ],
+        )
+        if links_changed:
+            update_rows(
+                link_model,
+                [*link_fields, "updated_at"],
+                [
+                    [link["id"], *(blank.get(f, link[f]) if link[f] is None else link[f] for f in link_fields), now]
+                    for link, _c in links_changed
+                ],
+            )
+        # A new person and their first record here are one audit entry: half the rows for a first import.
+        created_ids = {p["id"] for p in created}
+        people_by_id = {p["id"]: p for p in created}
         for link in links_new:
-            audit.created(link_entity, link.pk, {f: getattr(link, f) for f in self.link_fields})
+            if link[owner] in created_ids:
+                values = {f: people_by_id[link[owner]][f] for f in shown} | {f: link[f] for f in link_fields}
+                audit.created(person_entity, link[owner], values)
+            else:
+                audit.created(link_entity, link["id"], {f: link[f] for f in link_fields})
         for link, changes in links_changed:
-            audit.updated(link_entity, link.pk, changes)
+            audit.updated(link_entity, link["id"], changes)
         audit.flush()
         counts = {"created": 0, "updated": 0}
         for state in outcome.values():
             counts[state] += 1
         return {**counts, "unchanged": len(rows) - len(outcome)}
 
-    @staticmethod
-    def _stored(model, values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-        """The values to store: a blank cell never erases what is known (None is left out)."""
-        return {f: values[f] for f in fields if values.get(f) is not None}
+    def _known_people(self, rows: list[Row], school: School) -> list[dict[str, Any]]:
+        """People already known: by national ID anywhere, and by (name, birth date) at this school."""
+        fields = ("id", *self.person_fields)
+        relation = self.link_model._meta.get_field(self.link_field).related_query_name()
+        at_school = list(self.person_model.objects.filter(**{f"{relation}__school": school}).distinct().values(*fields))
+        for person in at_school:
+            person["at_school"] = True
+        seen = {p["national_id"] for p in at_school if p["national_id"]}
+        seen.add(None)
+        wanted = [r.values["national_id"] for r in rows if r.values.get("national_id") not in seen]
+        elsewhere = (
+            list(self.person_model.objects.filter(text_in("national_id", wanted)).values(*fields)) if wanted else []
+        )
+        return at_school + elsewhere
 
 
-def _changes(instance, new_values: dict[str, Any]) -> dict[str, list[Any]]:
-    changes = {f: [getattr(instance, f), v] for f, v in new_values.items() if getattr(instance, f) != v}
-    for field, (_old, new) in changes.items():
-        setattr(instance, field, new)
-    if changes:
-        instance.updated_at = timezone.now()  # bulk_update does not run auto_now
-    return changes
-
-
-def _bulk_update(model, changed: list[tuple[Any, dict[str, list[Any]]]]) -> None:
-    if changed:
-        fields = sorted({f for _obj, changes in changed for f in changes} | {"updated_at"})
-        model.objects.bulk_update([obj for obj, _c in changed], fields, batch_size=2000)
+def _blank_values(model, fields: tuple[str, ...]) -> dict[str, Any]:
+    """What a blank cell is stored as: '' in text columns that are not nullable, NULL elsewhere."""
+    return {
+        f: ""
+        for f in fields
+        if not model._meta.get_field(f).null and isinstance(model._meta.get_field(f), models.CharField)
+    }
 
 
 class StudentsKind(PersonKind):

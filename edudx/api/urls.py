@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from edudx.core.api.views import JobViewSet
 from people.api.views import ApiTokenViewSet
+from schools.api.imports import ImportBatchViewSet
 from schools.api.views import OrgUnitViewSet, SchoolViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -12,6 +13,7 @@ router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
 router.register("schools", SchoolViewSet, basename="api-school")
 router.register("jobs", JobViewSet, basename="api-job")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
+router.register("imports", ImportBatchViewSet, basename="api-import")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

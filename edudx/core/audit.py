@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
+from .bulk import insert_rows
 from .models import AuditEntry
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+COLUMNS = ["org_unit_id", "entity", "entity_id", "action", "changes", "actor_id", "batch_id", "note", "created_at"]
 
 
 class AuditWriter:
@@ -27,41 +22,32 @@ class AuditWriter:
         )
         self.batch = batch
         self.note = note
-        self.entries: list[AuditEntry] = []
+        self.entries: list[tuple] = []
+        self.now = timezone.now()
 
     def _add(self, entity: str, entity_id: int | None, action: str, changes: dict[str, Any]) -> None:
         self.entries.append(
-            AuditEntry(
-                org_unit=self.org_unit,
-                entity=entity,
-                entity_id=entity_id,
-                action=action,
-                changes=changes,
-                actor=self.actor,
-                batch=self.batch,
-                note=self.note,
+            (
+                self.org_unit.pk,
+                entity,
+                entity_id,
+                str(action),
+                changes,
+                getattr(self.actor, "pk", None),
+                getattr(self.batch, "pk", None),
+                self.note,
+                self.now,
             )
         )
 
     def created(self, entity: str, entity_id: int, values: dict[str, Any]) -> None:
-        self._add(
-            entity,
-            entity_id,
-            AuditEntry.Action.CREATE,
-            {k: [None, _plain(v)] for k, v in values.items() if v not in (None, "")},
-        )
+        self._add(entity, entity_id, AuditEntry.Action.CREATE, {k: [None, v] for k, v in values.items() if v or v == 0})
 
     def updated(self, entity: str, entity_id: int, changes: dict[str, list[Any]]) -> None:
-        self._add(
-            entity,
-            entity_id,
-            AuditEntry.Action.UPDATE,
-            {k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
-        )
+        self._add(entity, entity_id, AuditEntry.Action.UPDATE, changes)
 
     def flush(self) -> int:
-        AuditEntry.objects.bulk_create(self.entries, batch_size=5000)
-        count = len(self.entries)
+        count = insert_rows(AuditEntry, COLUMNS, self.entries)
         self.entries = []
         return count
 

@@ -15,6 +15,24 @@ MENU = [
         "building",
         {"department_admin", "department_staff", "unit_staff", "school_admin", "teacher"},
     ),
+    (
+        _("Hồ sơ dữ liệu"),
+        "student-list",
+        "people",
+        {"department_admin", "department_staff", "unit_staff", "school_admin", "teacher"},
+    ),
+    (
+        _("Chất lượng dữ liệu"),
+        "quality-ranking",
+        "clipboard-check",
+        {"department_admin", "department_staff", "unit_staff", "school_admin"},
+    ),
+    (
+        _("Nhập dữ liệu"),
+        "import-list",
+        "upload",
+        {"school_admin", "unit_staff", "department_admin", "department_staff"},
+    ),
     (_("Tác vụ nền"), "job-list", "hourglass-split", None),
     (_("Khóa API"), "token-list", "key", {"department_admin", "unit_staff"}),
 ]

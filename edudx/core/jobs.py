@@ -18,7 +18,7 @@ import celery
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,11 +205,14 @@ class JobTask(celery.Task):
             result = self.execute(run)
         except JobFailed as exc:
             _finish(job, Job.Status.FAILED, str(exc), exc.errors)
+            self.on_failure_cleanup(job)
         except JobCancelled:
             _finish(job, Job.Status.CANCELLED, _("Đã hủy theo yêu cầu."))
+            self.on_failure_cleanup(job)
         except SoftTimeLimitExceeded:
             _finish(job, Job.Status.FAILED, _("Tác vụ chạy quá thời gian cho phép và đã dừng."))
-        except DatabaseError as exc:
+            self.on_failure_cleanup(job)
+        except (OperationalError, InterfaceError) as exc:
             # The database went away mid-run: the work is rolled back; run it again while attempts remain.
             logger.warning("job_database_error", extra={"job": job_id, "error": type(exc).__name__})
             Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, claimed_by="")
@@ -217,6 +220,7 @@ class JobTask(celery.Task):
         except Exception:
             logger.exception("job_crashed", extra={"job": job_id})
             _finish(job, Job.Status.FAILED, _("Lỗi hệ thống khi xử lý; bộ phận kỹ thuật đã được ghi nhận."))
+            self.on_failure_cleanup(job)
         else:
             job.result = result or {}
             _finish(job, Job.Status.SUCCEEDED, job.message or _("Hoàn thành."))
@@ -231,6 +235,9 @@ class JobTask(celery.Task):
 
     def execute(self, run: JobRun) -> dict:
         raise NotImplementedError
+
+    def on_failure_cleanup(self, job: Job) -> None:
+        """Puts whatever the job was changing back into a state the user can act on (retry, discard)."""
 
 
 def register_job_task(cls: type[JobTask], *, name: str) -> JobTask:

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import ScopedQuerySet, scope_of
+from .scoping import DATA_ROLES, ScopedQuerySet, scope_of
 
 
 class TimeStampedModel(models.Model):
@@ -18,10 +18,8 @@ class TimeStampedModel(models.Model):
 
 class JobQuerySet(ScopedQuerySet):
     def visible_to(self, principal, *, roles=None):
-        """A job is seen by its owner and by whoever's scope covers its org unit."""
-        scope = scope_of(principal)
-        if roles is not None:
-            scope = scope.only(roles)
+        """A job is seen by its owner and by whoever holds a data role whose scope covers its org unit."""
+        scope = scope_of(principal).only(roles if roles is not None else DATA_ROLES)
         return self.filter(_own_jobs(principal) | scope.q(self.scope_path))
 
 

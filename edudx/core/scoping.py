@@ -76,6 +76,11 @@ class Scope:
         return condition
 
 
+# Roles that work with the registry's data (and so with jobs, files and reports about it). Teachers and reviewers
+# hold roles on a school for other purposes (resources, transcripts) and do not see its registry jobs.
+DATA_ROLES = ("department_admin", "department_staff", "unit_staff", "school_admin", "api_token")
+
+
 class Principal(Protocol):
     def get_scope(self) -> Scope: ...
 

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -11,6 +12,7 @@ def nfc(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
+@lru_cache(maxsize=65536)  # imports fold the same few labels (Nam, Nữ, Kinh, Có…) hundreds of thousands of times
 def fold(value: str) -> str:
     """A comparison key: lower case, no diacritics (đ→d), single spaces."""
     decomposed = unicodedata.normalize("NFD", nfc(value).lower().replace("đ", "d"))

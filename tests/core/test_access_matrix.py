@@ -9,6 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from edudx.core import jobs
+from edudx.core.models import ImportBatch
+from people.models import Employment, Enrolment, StaffMember, Student
+from schools.models import SchoolYear
 from people import services as people_services
 from schools.tasks import export_schools_task
 
@@ -37,11 +40,40 @@ def identified_routes() -> list[str]:
     return sorted(set(found))
 
 
+def make_batch(school, user) -> ImportBatch:
+    year = SchoolYear.objects.get(code="2025-2026")
+    return ImportBatch.objects.create(
+        kind="students",
+        org_unit=school.org_unit,
+        school_year=year,
+        file="x.xlsx",
+        original_name="hs.xlsx",
+        sha256="0" * 64,
+        owner=user,
+        status=ImportBatch.Status.VALIDATED,
+    )
+
+
+def make_people(school):
+    year = SchoolYear.objects.get(code="2025-2026")
+    student = Student.objects.create(full_name="Vàng Thị Dung", name_key="vang thi dung")
+    Enrolment.objects.create(
+        student=student, school=school, school_year=year, grade="1", class_name="1A", status="studying"
+    )
+    staff = StaffMember.objects.create(full_name="Lù Văn Thành", name_key="lu van thanh")
+    Employment.objects.create(staff=staff, school=school, school_year=year, position="teacher")
+    return student, staff
+
+
 def fill(route: str, values: dict[str, str]) -> str:
     def value(match: re.Match) -> str:
         name = match.group(1) or match.group(2)
+        if name == "pk" and "registry/students" in route:
+            return values["student_pk"]
+        if name == "pk" and "registry/staff" in route:
+            return values["staff_pk"]
         if name == "pk":
-            name = "job_id" if "jobs" in route else "token_id"
+            name = "job_id" if "jobs" in route else "batch_id" if "imports" in route else "token_id"
         return values[name]
 
     return "/" + PARAMETER.sub(value, route)
@@ -55,7 +87,16 @@ def test_every_identified_route_hides_other_schools_objects(client_for, province
         title="Xuất của trường B",
     )
     token_b, _key = people_services.create_api_token(org_unit=province.unit_b, name="Khóa của Sa Pa")
-    values = {"code": "TH-TAVAN", "job_id": str(job_b.pk), "token_id": str(token_b.pk)}
+    batch_b = make_batch(province.school_b, province.users["school_b_admin"])
+    student_b, staff_b = make_people(province.school_b)
+    values = {
+        "code": "TH-TAVAN",
+        "job_id": str(job_b.pk),
+        "token_id": str(token_b.pk),
+        "batch_id": str(batch_b.pk),
+        "student_pk": str(student_b.pk),
+        "staff_pk": str(staff_b.pk),
+    }
     client = client_for(province.users["school_a_admin"])
     tried = []
     for route in identified_routes():
@@ -65,7 +106,7 @@ def test_every_identified_route_hides_other_schools_objects(client_for, province
             response = client.post(url)
         tried.append(url)
         assert response.status_code == 404, f"{url} answered {response.status_code}"
-    assert len(tried) >= 14, tried  # the matrix must not silently shrink to nothing
+    assert len(tried) >= 20, tried  # the matrix must not silently shrink to nothing
     job_b.refresh_from_db()
     token_b.refresh_from_db()
     assert job_b.status == job_b.Status.QUEUED and token_b.revoked_at is None
@@ -78,7 +119,16 @@ def test_the_same_routes_answer_for_own_objects(client_for, province):
         task=export_schools_task, principal=user, org_unit=province.school_a.org_unit, title="Xuất của trường A"
     )
     token_a, _key = people_services.create_api_token(org_unit=province.unit_a, name="Khóa của Bảo Thắng")
-    values = {"code": "TH-PHONGHAI", "job_id": str(job_a.pk), "token_id": str(token_a.pk)}
+    batch_a = make_batch(province.school_a, user)
+    student_a, staff_a = make_people(province.school_a)
+    values = {
+        "code": "TH-PHONGHAI",
+        "job_id": str(job_a.pk),
+        "token_id": str(token_a.pk),
+        "batch_id": str(batch_a.pk),
+        "student_pk": str(student_a.pk),
+        "staff_pk": str(staff_a.pk),
+    }
     client = client_for(user)
     reachable = [
         url for route in identified_routes() if client.get(url := fill(route, values)).status_code in (200, 302, 405)

@@ -26,7 +26,7 @@ def test_ambiguous_text_dates_are_day_first():
 
 @pytest.mark.parametrize("bad", ["31/02/2019", "hôm qua", "2019", 1.5, True])
 def test_impossible_or_unreadable_dates_are_refused_in_vietnamese(bad):
-    with pytest.raises(CellError, match="dd/mm/yyyy|không"):
+    with pytest.raises(CellError, match=r"dd/mm/yyyy|không"):
         parse_date(bad)
 
 

@@ -109,7 +109,7 @@ def _check_parts(archive: zipfile.ZipFile) -> None:
                     raise UnusableFile(
                         "Tệp chứa khai báo DOCTYPE/ENTITY trong XML (có thể là tệp độc hại); đã từ chối."
                     )
-                if is_sheet and len(formulas) < 5:
+                if is_sheet and len(formulas) < 5 and (b"<f>" in window or b"<f " in window):
                     formulas.extend(m.decode() for m in FORMULA_CELL.findall(window) if m.decode() not in formulas)
                 tail = window[-400:]
         if formulas:

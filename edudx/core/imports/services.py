@@ -108,7 +108,7 @@ def confirm_import(
 
 @transaction.atomic
 def discard_import(*, batch: ImportBatch) -> ImportBatch:
-    if batch.status in (ImportBatch.Status.VALIDATED, ImportBatch.Status.UNUSABLE):
+    if batch.status in (ImportBatch.Status.VALIDATED, ImportBatch.Status.UNUSABLE, ImportBatch.Status.FAILED):
         batch.status = ImportBatch.Status.DISCARDED
         batch.save(update_fields=["status"])
     return batch

@@ -31,6 +31,11 @@ class ValidateImportTask(JobTask):
     soft_time_limit = 1700
     time_limit = 1800
 
+    def on_failure_cleanup(self, job) -> None:
+        ImportBatch.objects.filter(pk=job.params.get("batch"), status=ImportBatch.Status.VALIDATING).update(
+            status=ImportBatch.Status.UNUSABLE, message=job.message
+        )
+
     def execute(self, run: JobRun) -> dict:
         batch = _batch(run)
         kind = get_kind(batch.kind)
@@ -63,6 +68,12 @@ class ApplyImportTask(JobTask):
     job_kind = "import_apply"
     soft_time_limit = 1700
     time_limit = 1800
+
+    def on_failure_cleanup(self, job) -> None:
+        # The write was rolled back: the checked file can be confirmed again (or discarded).
+        ImportBatch.objects.filter(pk=job.params.get("batch"), status=ImportBatch.Status.APPLYING).update(
+            status=ImportBatch.Status.VALIDATED
+        )
 
     def execute(self, run: JobRun) -> dict:
         batch = _batch(run)

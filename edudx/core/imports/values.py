@@ -70,6 +70,8 @@ def parse_date(raw: Any) -> dt.date | None:
 
 def parse_bool(raw: Any) -> bool | None:
     """Có/Không, x/blank, 1/0, TRUE/FALSE, Yes/No, in any case and with or without diacritics."""
+    if raw is True or raw is False:
+        return raw
     if is_blank(raw):
         return None
     if isinstance(raw, bool):
@@ -129,13 +131,20 @@ def choice_parser(choices: Iterable[tuple[str, Iterable[str]]], *, what: str) ->
             table[_choice_key(label)] = value
     listing = ", ".join(shown)
 
+    seen: dict[Any, str] = {}  # the same few spellings repeat on every row
+
     def parse(raw: Any) -> str | None:
         if is_blank(raw):
             return None
+        key = (type(raw), raw)
+        if key in seen:
+            return seen[key]
         text = parse_text(raw) or ""
         value = table.get(_choice_key(text))
         if value is None:
             raise CellError(f"{what} '{text}' không hợp lệ; chọn một trong: {listing}.")
+        if len(seen) < 10_000:
+            seen[key] = value
         return value
 
     return parse
