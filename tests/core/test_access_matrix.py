@@ -10,9 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from edudx.core import jobs
 from edudx.core.models import ImportBatch
+from people import services as people_services
 from people.models import Employment, Enrolment, StaffMember, Student
 from schools.models import SchoolYear
-from people import services as people_services
 from schools.tasks import export_schools_task
 
 pytestmark = pytest.mark.django_db
