@@ -115,7 +115,7 @@ class Person(models.Model):
     # NULL, not "": the unique constraint must hold only among the people whose ID is known.
     national_id = models.CharField(_("mã định danh"), max_length=12, null=True, blank=True)  # noqa: DJ001
     full_name = models.CharField(_("họ và tên"), max_length=150)
-    name_key = models.CharField(max_length=150, db_index=True, editable=False)  # folded name, for matching
+    name_key = models.CharField(max_length=150, editable=False)  # folded name, for matching (indexed in Meta)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=2, blank=True)
@@ -145,6 +145,7 @@ class Student(Person):
     class Meta:
         verbose_name = _("học sinh")
         verbose_name_plural = _("học sinh")
+        indexes = [models.Index(fields=["name_key", "birth_date"], name="student_name_birth")]
         constraints = [
             models.UniqueConstraint(
                 fields=["national_id"], condition=Q(national_id__isnull=False), name="unique_student_national_id"
@@ -189,8 +190,12 @@ class EnrolmentQuerySet(ScopedQuerySet):
 class Enrolment(models.Model):
     """A student at a school in a school year: grade, class, status and the year's digital-learning facts."""
 
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
-    school = models.ForeignKey(School, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="enrolments")
+    # Indexes: (student, school, school_year) is unique and (school, school_year) is indexed below; single-column
+    # FK indexes would only slow the bulk writes of imports down.
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments", db_index=False)
+    school = models.ForeignKey(
+        School, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="enrolments", db_index=False
+    )
     school_year = models.ForeignKey(SchoolYear, verbose_name=_("năm học"), on_delete=models.PROTECT, related_name="+")
     grade = models.CharField(_("khối"), max_length=3, choices=Grade.choices)
     class_name = models.CharField(_("lớp"), max_length=20)
@@ -227,6 +232,7 @@ class StaffMember(Person):
     class Meta:
         verbose_name = _("cán bộ, giáo viên, nhân viên")
         verbose_name_plural = _("cán bộ, giáo viên, nhân viên")
+        indexes = [models.Index(fields=["name_key", "birth_date"], name="staff_name_birth")]
         constraints = [
             models.UniqueConstraint(
                 fields=["national_id"], condition=Q(national_id__isnull=False), name="unique_staff_national_id"
@@ -256,8 +262,10 @@ class EmploymentQuerySet(ScopedQuerySet):
 class Employment(models.Model):
     """A staff member working at a school in a school year, with the year's digital-skills facts."""
 
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="employments")
-    school = models.ForeignKey(School, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="employments")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="employments", db_index=False)
+    school = models.ForeignKey(
+        School, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="employments", db_index=False
+    )
     school_year = models.ForeignKey(SchoolYear, verbose_name=_("năm học"), on_delete=models.PROTECT, related_name="+")
     position = models.CharField(_("vị trí việc làm"), max_length=10, choices=Position.choices)
     qualification = models.CharField(_("trình độ đào tạo"), max_length=12, choices=Qualification.choices, blank=True)

@@ -175,8 +175,9 @@ class AuditEntry(models.Model):
     entity_id = models.BigIntegerField(_("mã đối tượng"), null=True, blank=True)
     action = models.CharField(_("hành động"), max_length=8, choices=Action.choices)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)  # {field: [old, new]}
+    # No index on actor: audit rows are read per entity (indexed below), and imports write them by the 100,000.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)

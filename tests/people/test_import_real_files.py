@@ -25,12 +25,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def schools(province):
-    unit = services.create_org_unit(code="PGD-BTH", name="Phòng GD&ĐT Bảo Thắng", kind="unit",
-                                    parent=province.department)
-    primary, _ = services.upsert_school(code="BTH-TH-901", name="Trường Tiểu học Phong Niên", parent=unit,
-                                        levels=["TH"], area="rural")
-    lower, _ = services.upsert_school(code="BTH-THCS-902", name="Trường THCS Phong Niên", parent=unit,
-                                      levels=["THCS"], area="rural")
+    unit = services.create_org_unit(
+        code="PGD-BTH", name="Phòng GD&ĐT Bảo Thắng", kind="unit", parent=province.department
+    )
+    primary, _ = services.upsert_school(
+        code="BTH-TH-901", name="Trường Tiểu học Phong Niên", parent=unit, levels=["TH"], area="rural"
+    )
+    lower, _ = services.upsert_school(
+        code="BTH-THCS-902", name="Trường THCS Phong Niên", parent=unit, levels=["THCS"], area="rural"
+    )
     return {"TH": primary, "THCS": lower, "year": SchoolYear.objects.get(code=EXPECTED["school_year"])}
 
 
@@ -53,14 +56,19 @@ def as_expected(row: dict) -> dict:
 
 def parsed(row) -> dict:
     values = row.values
-    return {key: values[key] for key in ("national_id", "full_name", "birth_date", "gender", "ethnicity", "grade",
-                                         "class_name")}
+    return {
+        key: values[key]
+        for key in ("national_id", "full_name", "birth_date", "gender", "ethnicity", "grade", "class_name")
+    }
 
 
 @pytest.mark.parametrize(
     ("name", "level"),
-    [("students_openpyxl_clean.xlsx", "TH"), ("students_openpyxl_messy.xlsx", "TH"),
-     ("students_libreoffice.xlsx", "THCS")],
+    [
+        ("students_openpyxl_clean.xlsx", "TH"),
+        ("students_openpyxl_messy.xlsx", "TH"),
+        ("students_libreoffice.xlsx", "THCS"),
+    ],
 )
 def test_every_writer_gives_the_expected_students(schools, name, level):
     validation = validate(name, schools[level], schools["year"], "students")
@@ -106,11 +114,19 @@ def test_the_errors_file_is_refused_exactly_where_it_is_wrong(schools, tmp_path)
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("not_really.xlsx", "không phải bảng tính"), ("legacy.xls", ".xls"), ("empty.xlsx", "rỗng"),
-     ("zip_bomb.xlsx", "zip bomb"), ("xxe.xlsx", "DOCTYPE"), ("billion_laughs.xlsx", "DOCTYPE"),
-     ("zip_slip.xlsx", "đường dẫn"), ("macro.xlsm", "macro"), ("students_formulas.xlsx", "công thức"),
-     ("students_missing_required_column.xlsx", "Họ và tên"),
-     ("staff_template_as_students.xlsx", "Cán bộ, giáo viên, nhân viên")],
+    [
+        ("not_really.xlsx", "không phải bảng tính"),
+        ("legacy.xls", ".xls"),
+        ("empty.xlsx", "rỗng"),
+        ("zip_bomb.xlsx", "zip bomb"),
+        ("xxe.xlsx", "DOCTYPE"),
+        ("billion_laughs.xlsx", "DOCTYPE"),
+        ("zip_slip.xlsx", "đường dẫn"),
+        ("macro.xlsm", "macro"),
+        ("students_formulas.xlsx", "công thức"),
+        ("students_missing_required_column.xlsx", "Họ và tên"),
+        ("staff_template_as_students.xlsx", "Cán bộ, giáo viên, nhân viên"),
+    ],
 )
 def test_unusable_files_are_refused_with_a_reason(schools, name, message):
     with pytest.raises(UnusableFile, match=message):
