@@ -131,3 +131,12 @@ messages: install
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=static --no-obsolete
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=var
 	@msgfmt --statistics -o /dev/null locale/en/LC_MESSAGES/django.po
+
+# Benchmarks (bench/, results in docs/benchmarks.md) run on PostgreSQL: BENCH_DATABASE_URL, created if missing.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/edudx_bench
+.PHONY: bench
+bench: install
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
+	    psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/import_students.py
