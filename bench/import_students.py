@@ -89,7 +89,7 @@ def main() -> None:
         buffer.seek(0)
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_baseline")
-            cursor.execute("CREATE UNLOGGED TABLE bench_baseline (" + ", ".join(f"c{i} text" for i in range(12)) + ")")
+            cursor.execute("CREATE TABLE bench_baseline (" + ", ".join(f"c{i} text" for i in range(12)) + ")")
             cursor.cursor.copy_expert("COPY bench_baseline FROM STDIN", buffer)
             cursor.execute("DROP TABLE bench_baseline")
 

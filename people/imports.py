@@ -267,7 +267,6 @@ class PersonKind(ImportKind):
                 [*fields, "updated_at"],
                 [[p["id"], *(blank.get(f, p[f]) if p[f] is None else p[f] for f in fields), now] for p, _c in changed],
             )
-        shown = [f for f in fields if f != "name_key"]
         for person, changes in changed:
             audit.updated(person_entity, person["id"], {f: c for f, c in changes.items() if f != "name_key"})
 
@@ -294,6 +293,7 @@ class PersonKind(ImportKind):
                 outcome.setdefault(row.number, "updated")
         for link, new_id in zip(links_new, allocate_ids(link_model, len(links_new)), strict=True):
             link["id"] = new_id
+        new_links = _Identity(links_new)
         blank = _blank_values(link_model, link_fields)
         insert_rows(
             link_model,
@@ -319,15 +319,16 @@ class PersonKind(ImportKind):
                     for link, _c in links_changed
                 ],
             )
-        # A new person and their first record here are one audit entry: half the rows for a first import.
+        # A new person and their first record here are one audit entry, pointing at the file's row.
         created_ids = {p["id"] for p in created}
-        people_by_id = {p["id"]: p for p in created}
-        for link in links_new:
-            if link[owner] in created_ids:
-                values = {f: people_by_id[link[owner]][f] for f in shown} | {f: link[f] for f in link_fields}
-                audit.created(person_entity, link[owner], values)
-            else:
-                audit.created(link_entity, link["id"], {f: link[f] for f in link_fields})
+        for row, person in row_people:
+            link = links[person["id"]]
+            if person["id"] in created_ids:
+                created_ids.discard(person["id"])
+                audit.created_from_row(person_entity, person["id"], row.number)
+            elif link in new_links:
+                new_links.discard(link)
+                audit.created_from_row(link_entity, link["id"], row.number)
         for link, changes in links_changed:
             audit.updated(link_entity, link["id"], changes)
         audit.flush()
@@ -350,6 +351,19 @@ class PersonKind(ImportKind):
             list(self.person_model.objects.filter(text_in("national_id", wanted)).values(*fields)) if wanted else []
         )
         return at_school + elsewhere
+
+
+class _Identity:
+    """A set of dicts by identity (dicts are not hashable)."""
+
+    def __init__(self, items):
+        self.ids = {id(item) for item in items}
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self.ids
+
+    def discard(self, item) -> None:
+        self.ids.discard(id(item))
 
 
 def _blank_values(model, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ class AuditWriter:
         self.entries: list[tuple] = []
         self.now = timezone.now()
 
-    def _add(self, entity: str, entity_id: int | None, action: str, changes: dict[str, Any]) -> None:
+    def _add(self, entity: str, entity_id: int | None, action: str, changes: dict[str, Any], note: str = "") -> None:
         self.entries.append(
             (
                 self.org_unit.pk,
@@ -42,6 +42,11 @@ class AuditWriter:
 
     def created(self, entity: str, entity_id: int, values: dict[str, Any]) -> None:
         self._add(entity, entity_id, AuditEntry.Action.CREATE, {k: [None, v] for k, v in values.items() if v or v == 0})
+
+    def created_from_row(self, entity: str, entity_id: int, row: int) -> None:
+        """A record created by an import: its values are the batch's stored file at that row (kept with the
+        batch), so the entry points there instead of copying every value (half an import's write time)."""
+        self._add(entity, entity_id, AuditEntry.Action.CREATE, {}, note=f"dòng {row}")
 
     def updated(self, entity: str, entity_id: int, changes: dict[str, list[Any]]) -> None:
         self._add(entity, entity_id, AuditEntry.Action.UPDATE, changes)

@@ -127,27 +127,40 @@ def _parse_rows(
     progress: Progress | None,
 ) -> list[Row]:
     columns = [(column, header.positions.get(column.key)) for column in kind.columns]
+    # Parsers are pure: a value seen before in the same column (Nam, Kinh, Đang học, 1A, a date…) is looked up.
+    caches: list[dict[tuple[type, Any], tuple[bool, Any]]] = [{} for _column in columns]
     rows: list[Row] = []
     total = len(data)
     for offset, cells in enumerate(data):
-        if all(is_blank(cell) for cell in cells):
+        if all(cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             continue
         number = first_number + offset
-        row = Row(number=number, values={}, raw=list(cells))
-        for column, position in columns:
+        values: dict[str, Any] = {}
+        row = Row(number=number, values=values, raw=list(cells))
+        for (column, position), cache in zip(columns, caches, strict=True):
             raw = cells[position] if position is not None and position < len(cells) else None
-            if is_blank(raw):
-                row.values[column.key] = None
-                if column.required:
+            key = (type(raw), raw)
+            hit = cache.get(key)
+            if hit is None:
+                if is_blank(raw):
+                    hit = (True, None)
+                else:
+                    try:
+                        hit = (True, column.parse(raw))
+                    except CellError as exc:
+                        hit = (False, str(exc))
+                if len(cache) < 50_000:
+                    cache[key] = hit
+            ok, value = hit
+            if ok:
+                values[column.key] = value
+                if value is None and column.required:
                     row.errors.append(RowError(number, column.label, f"Thiếu “{column.label}” (bắt buộc).", sheet))
-                continue
-            try:
-                row.values[column.key] = column.parse(raw)
-            except CellError as exc:
-                row.values[column.key] = None
-                row.errors.append(RowError(number, column.label, str(exc), sheet))
+            else:
+                values[column.key] = None
+                row.errors.append(RowError(number, column.label, value, sheet))
         rows.append(row)
-        if progress and offset % 2000 == 0:
+        if progress and offset % 5000 == 0:
             progress(offset, total)
     return rows
 
