@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -11,8 +12,14 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
+    # This hook sees the whole session's items: mark only the tests of this folder.
     for item in items:
+        if HERE not in Path(item.path).resolve().parents:
+            continue
         item.add_marker(pytest.mark.browser)
         if not os.path.exists(CHROMIUM):
             item.add_marker(pytest.mark.skip(reason="Debian chromium is not installed (make browser-deps)"))
