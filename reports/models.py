@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.scoping import ScopedQuerySet
-from schools.models import School, SchoolYear
+from schools.models import OrgUnit, School, SchoolYear
 
 
 class DataQualityScoreQuerySet(ScopedQuerySet):
@@ -50,3 +50,47 @@ class DataQualityScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.code} {self.school_year.code}: {self.score if self.score is not None else '—'}"
+
+
+class IndicatorValueQuerySet(ScopedQuerySet):
+    scope_path = "org_unit__path"
+
+
+class IndicatorValue(models.Model):
+    """A plan indicator's value for one org unit (school, management unit or province) in one school year.
+
+    Stored by ``reports.indicators.compute_indicators`` so that dashboards and the API read without recomputing.
+    A unit's numerator and denominator are the sums of its schools' (never an average of percentages); a zero
+    denominator is "no data": ``value`` is NULL, not 0 %.
+    """
+
+    indicator = models.CharField(_("chỉ tiêu"), max_length=64)  # the stable code of SPEC §4
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    school_year = models.ForeignKey(SchoolYear, verbose_name=_("năm học"), on_delete=models.PROTECT, related_name="+")
+    numerator = models.DecimalField(_("tử số"), max_digits=20, decimal_places=2)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=20, decimal_places=2)
+    value = models.DecimalField(_("giá trị (%)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("giá trị chỉ tiêu")
+        verbose_name_plural = _("giá trị chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "org_unit", "school_year"], name="one_value_per_indicator_unit_year"
+            ),
+            models.CheckConstraint(condition=Q(denominator__gte=0), name="indicator_denominator_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True, denominator=0) | Q(denominator__gt=0, value__isnull=False),
+                name="indicator_value_null_exactly_when_no_data",
+            ),
+        ]
+        indexes = [models.Index(fields=["school_year", "indicator"], name="indicator_year_code")]
+
+    def __str__(self) -> str:
+        shown = f"{self.value} %" if self.value is not None else "—"
+        return f"{self.indicator} {self.org_unit_id} {self.school_year_id}: {shown}"
