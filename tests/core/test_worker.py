@@ -103,3 +103,56 @@ def test_a_job_survives_a_killed_worker(worker_factory, api_client, province):
         )
     done = wait_for(lambda: (s := job_state(api_client, job.pk))["status"] == "succeeded" and s, timeout=60)
     assert done["attempts"] >= 2 and done["result"] == {"counted": 12}
+
+
+def test_an_import_killed_mid_write_is_written_exactly_once(worker_factory, api_client, province, tmp_path):
+    """kill -9 of the worker while it writes a big file: the write is rolled back, the re-run writes it once."""
+    from bench.make_students_file import write
+    from edudx.core.imports import services as imports
+    from edudx.core.models import ImportBatch
+    from people.models import Enrolment
+    from schools.models import SchoolYear
+
+    rows = 30_000
+    path = write(tmp_path / "hoc-sinh.xlsx", rows)
+    stale = 3
+    first = worker_factory(stale_seconds=stale)
+    user = province.users["school_a_admin"]
+    api_client.force_login(user)
+    year = SchoolYear.objects.get(code="2025-2026")
+    with path.open("rb") as handle:
+        batch = imports.start_import(
+            kind="students",
+            upload=handle,
+            original_name=path.name,
+            org_unit=province.school_a.org_unit,
+            school_year=year,
+            principal=user,
+        )
+    wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).status == "validated", what="the check", timeout=120)
+    job = imports.confirm_import(batch=ImportBatch.objects.get(pk=batch.pk), principal=user)
+    wait_for(
+        lambda: job_state(api_client, job.pk)["message"].startswith("Đang ghi"),
+        what="the write",
+        timeout=60,
+        interval=0.05,
+    )
+    first.kill(signal.SIGKILL)
+    assert Enrolment.objects.filter(school=province.school_a).count() == 0  # rolled back, nothing half-written
+
+    worker_factory(stale_seconds=stale)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings, "EDUDX_JOB_STALE_SECONDS", stale)
+        wait_for(
+            lambda: jobs.recover_lost_jobs() or job_state(api_client, job.pk)["status"] == "succeeded",
+            what="recovery",
+            timeout=60,
+            interval=1,
+        )
+    done = wait_for(
+        lambda: (s := job_state(api_client, job.pk))["status"] in ("succeeded", "failed") and s, timeout=180
+    )
+    assert done["status"] == "succeeded", done
+    assert done["attempts"] >= 2  # the second worker did the write
+    assert Enrolment.objects.filter(school=province.school_a).count() == rows
+    assert ImportBatch.objects.get(pk=batch.pk).status == "applied"
