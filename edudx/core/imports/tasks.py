@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from ..jobs import JobFailed, JobRun, JobTask, register_job_task
 from ..models import ImportBatch
@@ -111,7 +113,21 @@ class ApplyImportTask(JobTask):
             )
             locked.save()
         run.progress(3, 3, locked.message, force=True)
+        _after_import(locked)
         return stats
+
+
+def _after_import(batch: ImportBatch) -> None:
+    """Queues what depends on the registry (indicators, data quality) for the unit just imported.
+
+    The core does not know those apps: they are named in settings.EDUDX_AFTER_IMPORT as Celery task paths, each
+    called with the unit's and the year's ids once the write has committed.
+    """
+    for path in getattr(settings, "EDUDX_AFTER_IMPORT", ()):
+        task = import_string(path)
+        transaction.on_commit(
+            lambda task=task: task.delay(org_unit_id=batch.org_unit_id, school_year_id=batch.school_year_id)
+        )
 
 
 validate_import_task = register_job_task(ValidateImportTask, name="imports.validate")
