@@ -15,4 +15,5 @@ app.conf.beat_schedule = {
     "recover-lost-jobs": {"task": "edudx.core.tasks.recover_lost_jobs_task", "schedule": 300.0},
     "clear-expired-sessions": {"task": "edudx.core.tasks.clear_sessions_task", "schedule": crontab(hour=2, minute=0)},
     "compute-data-quality": {"task": "reports.compute_quality_nightly", "schedule": crontab(hour=1, minute=30)},
+    "compute-indicators": {"task": "reports.compute_indicators_nightly", "schedule": crontab(hour=2, minute=30)},
 }

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from edudx.core.api.views import JobViewSet
 from people.api.views import ApiTokenViewSet
+from reports.api.views import ExportViewSet, IndicatorValueViewSet, IndicatorViewSet
 from schools.api.imports import ImportBatchViewSet
 from schools.api.views import OrgUnitViewSet, SchoolViewSet
 
@@ -14,6 +15,9 @@ router.register("schools", SchoolViewSet, basename="api-school")
 router.register("jobs", JobViewSet, basename="api-job")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 router.register("imports", ImportBatchViewSet, basename="api-import")
+router.register("indicators", IndicatorViewSet, basename="api-indicator")
+router.register("indicator-values", IndicatorValueViewSet, basename="api-indicator-value")
+router.register("exports", ExportViewSet, basename="api-export")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

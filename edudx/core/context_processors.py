@@ -22,6 +22,12 @@ MENU = [
         {"department_admin", "department_staff", "unit_staff", "school_admin", "teacher"},
     ),
     (
+        _("Chỉ tiêu"),
+        "dashboard",
+        "graph-up",
+        {"department_admin", "department_staff", "unit_staff", "school_admin"},
+    ),
+    (
         _("Chất lượng dữ liệu"),
         "quality-ranking",
         "clipboard-check",

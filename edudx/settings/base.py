@@ -240,6 +240,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # A running job whose heartbeat is older than this is considered lost (worker killed) and is re-queued or failed.
 EDUDX_JOB_STALE_SECONDS = env_int("EDUDX_JOB_STALE_SECONDS", 600)
 EDUDX_JOB_MAX_ATTEMPTS = env_int("EDUDX_JOB_MAX_ATTEMPTS", 3)
+# Celery tasks queued after each committed import with (org_unit_id, school_year_id): the core doesn't know them.
+EDUDX_AFTER_IMPORT = ["reports.tasks.after_import_task"]
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,10 @@
 It builds the organisation tree, the schools with their sites and infrastructure, one demo account per role,
 then for the current school year and the one before: students and their enrolments, staff and their
 employments, facilities, teaching activity and fee collections (``--scale 1`` ≈ 230,000 students and 17,000
-staff in 612 schools). It is deterministic (a fixed seed: the same scale always gives the same province) and
-idempotent (units, schools and accounts are keyed by code or username; a school that has people or records
-for a year is left as it is), so a second run adds and changes nothing.
+staff in 612 schools), and last both years' indicator values. It is deterministic (a fixed seed: the same
+scale always gives the same province) and idempotent (units, schools and accounts are keyed by code or username;
+a school that has people or records for a year is left as it is), so a second run adds and changes nothing (the
+indicators are recomputed to the same figures).
 """
 
 import math
@@ -20,6 +21,7 @@ from django.db import transaction
 
 from people.demo import DEMO_PASSWORD, enrolled_rolls, seed_demo_accounts, seed_demo_people
 from people.models import ACTIVE_STATUSES, Employment, Enrolment, Position, Role
+from reports.indicators import compute_indicators
 from schools.demo import Province, seed_province, seed_school_records
 from schools.models import FacilityItem, FeeCollection, OrgUnit, SchoolInfrastructure, SchoolYear, TeachingActivity
 from schools.services import get_or_open_school_year, parse_school_year
@@ -59,9 +61,14 @@ class Command(BaseCommand):
             )
         province.created.update(people)
         province.created.update(records)
+        # Both years' indicator values, so that the dashboards have figures and a trend from the start.
+        indicator_values = {y.code: compute_indicators(school_year=y) for y in (previous, year)}
         seconds = time.perf_counter() - started
         self._summary(province, year=year, previous=previous, seconds=seconds)
         self._volumes(province, years=(previous, year))
+        self.stdout.write(
+            "  Giá trị chỉ tiêu đã tính: " + "; ".join(f"{code}: {count}" for code, count in indicator_values.items())
+        )
         self._logins(accounts)
 
     def _summary(self, province: Province, *, year: SchoolYear, previous: SchoolYear, seconds: float) -> None:
