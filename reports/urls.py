@@ -22,4 +22,5 @@ urlpatterns = [
         name="indicator-export-csv",
     ),
     path("dashboard/schools/<str:code>/", views_dashboard.dashboard_school, name="dashboard-school"),
+    path("dashboard/recompute/", views_dashboard.dashboard_recompute, name="dashboard-recompute"),
 ]

@@ -2,35 +2,46 @@
 unit's children and over the years (charts with table alternatives, exports), and a school's own page.
 
 Every page reads stored values through ``reports.dashboards``; nothing outside the viewer's scope exists (404),
-and people without a dashboard role (teachers) are refused (403).
+and people without a dashboard role (teachers) are refused (403). The department's and units' officers can also
+queue a recompute of a unit's indicators from its dashboard ("Tính lại chỉ tiêu") and follow its progress there.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import uuid
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from edudx.core.exports import safe_cell, write_xlsx
+from edudx.core.jobs import create_job
+from edudx.core.models import Job
+from edudx.core.scoping import Scope, scope_of
 from schools.models import OrgUnit, School, SchoolYear
 
 from . import dashboards
 from .dashboards import Status
+from .tasks import compute_indicators_task
 
 EXPORT_FORMATS = ("xlsx", "csv")
 STRUCTURE_ROLES = ("department_admin", "department_staff", "unit_staff")
+# Who may recompute a unit's indicators from its dashboard: the department's and the units' officers, not schools.
+RECOMPUTE_ROLES = STRUCTURE_ROLES
+RECOMPUTE_KINDS = (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.UNIT)
+HTMX_STOP_POLLING = 286  # htmx stops polling an element answered with this status
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -87,6 +98,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         unit = roots[0]
     if unit.kind == OrgUnit.Kind.SCHOOL:
         return redirect(_unit_url(unit, year))
+    jobs = _recompute_jobs(request, unit)
+    finished = all(job.is_finished for job in jobs)
+    recompute: dict[str, Any] = {
+        "jobs": jobs,
+        "jobs_finished": finished,
+        "jobs_succeeded": finished and any(job.status == Job.Status.SUCCEEDED for job in jobs),
+        "reload_url": _unit_url(unit, year),
+    }
+    if request.htmx and request.GET.get("job"):
+        # The poll of the "see the new figures" link: empty until the jobs end, then the link and no more polls.
+        return render(
+            request,
+            "reports/dashboard_recompute_reload.html",
+            recompute,
+            status=HTMX_STOP_POLLING if recompute["jobs_finished"] else 200,
+        )
     context: dict[str, Any] = {
         "unit": unit,
         "year": year,
@@ -97,6 +124,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for u in dashboards.list_breadcrumbs(visible_to=request.user, unit=unit)
         ],
         "school_count": dashboards.count_schools(visible_to=request.user, unit=unit),
+        "can_recompute": year is not None and _can_recompute(request, unit),
+        "poll_url": request.get_full_path(),
+        **recompute,
     }
     if year is not None:
         rows = dashboards.list_unit_indicators(
@@ -121,6 +151,86 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "detail_query": urlencode({"unit": unit.code, "year": year.code}),
         }
     return render(request, "reports/dashboard.html", context)
+
+
+def _recompute_scope(request: HttpRequest) -> Scope:
+    return scope_of(request.user).only(RECOMPUTE_ROLES)
+
+
+def _can_recompute(request: HttpRequest, unit: OrgUnit) -> bool:
+    return unit.kind in RECOMPUTE_KINDS and _recompute_scope(request).covers(unit.path)
+
+
+def _job_ids(values: list[str]) -> list[str]:
+    ids = []
+    for value in values:
+        try:
+            ids.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return ids
+
+
+def _recompute_jobs(request: HttpRequest, unit: OrgUnit) -> list[Job]:
+    """The indicator jobs named by ``?job=`` (after "Tính lại chỉ tiêu") on this unit that the viewer may see."""
+    ids = _job_ids(request.GET.getlist("job"))
+    if not ids:
+        return []  # no query on an ordinary visit
+    return list(
+        Job.objects.visible_to(request.user)
+        .filter(kind=compute_indicators_task.job_kind, org_unit=unit, pk__in=ids)
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def _request_recompute(*, by: Any, unit: OrgUnit, year: SchoolYear) -> Job:
+    """Queues the recompute of the unit's indicators for the year; an unfinished one for the same unit and year
+    (whoever started it, the command included) is reused. The province root is computed as a whole."""
+    pending = (
+        Job.objects.filter(
+            kind=compute_indicators_task.job_kind,
+            org_unit=unit,
+            params__school_year=year.code,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is not None:
+        return pending
+    return create_job(
+        task=compute_indicators_task,
+        principal=by,
+        org_unit=unit,
+        title=(_("Tính chỉ tiêu năm học %(year)s – %(unit)s") % {"year": year.code, "unit": unit.name})[:200],
+        params={"school_year": year.code, "org_unit": None if unit.parent_id is None else unit.code},
+    )
+
+
+@login_required
+@require_POST
+def dashboard_recompute(request: HttpRequest) -> HttpResponse:
+    """Queues the recompute of a department's or unit's indicators for a school year, then shows its progress on
+    the unit's dashboard. Schools and teachers are refused (403); a unit outside the viewer's scope is 404."""
+    if _recompute_scope(request).is_empty:
+        raise PermissionDenied
+    code = request.POST.get("unit", "").strip().upper()
+    unit = (
+        OrgUnit.objects.visible_to(request.user, roles=RECOMPUTE_ROLES)
+        .filter(kind__in=RECOMPUTE_KINDS, code=code)
+        .first()
+        if code
+        else None
+    )
+    if unit is None:
+        raise Http404
+    year_code = request.POST.get("year", "").strip()
+    year = dashboards.pick_school_year(dashboards.school_years(), year_code)
+    if year is None or (year_code and year.code != year_code):
+        raise Http404
+    job = _request_recompute(by=request.user, unit=unit, year=year)
+    return redirect(_url("dashboard", unit=unit.code, year=year.code, job=str(job.pk)))
 
 
 def _indicator_or_404(code: str) -> Any:

@@ -9,13 +9,16 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from edudx.core.models import Job
+from edudx.core.text import fold
 from reports.dashboards import Status, indicator_status
 from reports.indicators import INDICATORS
 from reports.models import DataQualityScore, IndicatorValue
-from schools.models import OrgUnit, SchoolYear
+from schools.models import OrgUnit, SchoolYear, TeachingActivity
 from schools.services import get_or_open_school_year, move_org_unit
 
 from ..schools.factories import SchoolFactory
@@ -417,3 +420,138 @@ def test_queries_do_not_grow_with_the_number_of_schools(
     assert _queries(client, url) == three
     with django_assert_max_num_queries(MAX_QUERIES):
         client.get(url)
+
+
+# --- "Tính lại chỉ tiêu": the recompute job from the dashboard ----------------------------------------------------
+
+
+def teach_online(school, year, *, total: int, online: int) -> None:
+    TeachingActivity.objects.create(
+        school=school,
+        school_year=year,
+        grade="2",
+        subject="Toán",
+        subject_key=fold("Toán"),
+        total_periods=total,
+        online_periods=online,
+        interactive_periods=0,
+    )
+
+
+def test_recompute_queues_one_job_and_reuses_it_while_unfinished(province, client_for, year):
+    client = client_for(province.users["unit_a_staff"])
+    first = client.post("/dashboard/recompute/", {"unit": "PGD-BT", "year": "2025-2026"})  # not run: stays queued
+    second = client.post("/dashboard/recompute/", {"unit": "pgd-bt", "year": "2025-2026"})
+    job = Job.objects.get(kind="compute_indicators")
+    assert job.status == Job.Status.QUEUED
+    assert job.org_unit == province.unit_a and job.owner == province.users["unit_a_staff"]
+    assert job.params == {"school_year": "2025-2026", "org_unit": "PGD-BT"}
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == f"/dashboard/?unit=PGD-BT&year=2025-2026&job={job.pk}"
+    # The dashboard shows the job's progress, polled by htmx until it ends; the reload link waits for the end.
+    html = body(client.get(first.url))
+    assert f'id="job-{job.pk}"' in html and f'hx-get="/jobs/{job.pk}/"' in html
+    assert 'id="recompute-reload"' in html and "Tải lại trang để xem số liệu mới" not in html
+    poll = client.get(first.url, headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and "Tải lại trang" not in body(poll)
+    # Another year, or the same unit once the job has ended, is a new job.
+    client.post("/dashboard/recompute/", {"unit": "PGD-BT", "year": "2024-2025"})
+    assert client.post("/dashboard/recompute/", {"unit": "PGD-BT", "year": "2030-2031"}).status_code == 404
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED)
+    client.post("/dashboard/recompute/", {"unit": "PGD-BT", "year": "2025-2026"})
+    assert Job.objects.filter(kind="compute_indicators", params__school_year="2025-2026").count() == 2
+
+
+def test_recompute_runs_the_job_and_stores_the_values(province, client_for, year, django_capture_on_commit_callbacks):
+    teach_online(province.school_a, year, total=10, online=3)
+    client = client_for(province.users["unit_a_staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dashboard/recompute/", {"unit": "PGD-BT", "year": "2025-2026"})
+    job = Job.objects.get(kind="compute_indicators")
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.result["org_unit"] == "PGD-BT" and job.result["values"] > 0
+    assert IndicatorValue.objects.get(indicator=ONLINE_TH, org_unit=province.unit_a, school_year=year).value == Decimal(
+        "30.00"
+    )
+    assert IndicatorValue.objects.get(
+        indicator=ONLINE_TH, org_unit=province.school_a.org_unit, school_year=year
+    ).value == Decimal("30.00")
+    page = client.get(response.url)
+    html = body(page)
+    assert f'id="job-{job.pk}"' in html and "Đã tính" in html
+    reload = html.split('id="recompute-reload"')[1].split("</section>")[0]
+    assert "hx-get" not in reload.split(">")[0]  # nothing left to poll
+    assert 'href="/dashboard/?unit=PGD-BT&amp;year=2025-2026"' in reload  # the link to the new figures
+    poll = client.get(response.url, headers={"HX-Request": "true"})
+    assert poll.status_code == 286  # htmx stops polling
+    assert "Tải lại trang để xem số liệu mới" in body(poll)
+    row = next(row for row in page.context["rows"] if row.code == ONLINE_TH)
+    assert row.value == Decimal("30.00")
+
+
+def test_recompute_of_the_province_computes_it_as_a_whole(
+    province, client_for, year, django_capture_on_commit_callbacks
+):
+    teach_online(province.school_b, year, total=10, online=1)
+    client = client_for(province.users["department_staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/dashboard/recompute/", {"unit": "SGD", "year": "2025-2026"})
+    job = Job.objects.get(kind="compute_indicators")
+    assert job.params == {"school_year": "2025-2026", "org_unit": None}
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert IndicatorValue.objects.get(indicator=ONLINE_TH, org_unit=province.unit_b, school_year=year).value == 10
+
+
+def test_recompute_button_on_the_dashboard_and_in_its_empty_state(province, client_for, year, values):
+    html = body(client_for(province.users["department_admin"]).get("/dashboard/?unit=PGD-SP"))
+    assert 'action="/dashboard/recompute/"' in html and 'name="unit" value="PGD-SP"' in html
+    assert "Tính lại chỉ tiêu" in html
+    IndicatorValue.objects.all().delete()
+    html = body(client_for(province.users["unit_a_staff"]).get("/dashboard/"))
+    assert "Chưa có số liệu: hãy chạy tính chỉ tiêu" in html
+    assert html.count('action="/dashboard/recompute/"') == 1  # in the empty state, not twice
+    assert 'name="year" value="2025-2026"' in html
+    assert "compute_indicators --school-year" not in html
+
+
+def test_school_admins_and_teachers_may_not_recompute(province, client_for, year):
+    for username in ("school_a_admin", "teacher_a", "no_role"):
+        client = client_for(province.users[username])
+        assert client.post("/dashboard/recompute/", {"unit": "PGD-BT", "year": "2025-2026"}).status_code == 403
+    assert not Job.objects.exists()
+    school_page = body(client_for(province.users["school_a_admin"]).get("/dashboard/schools/TH-PHONGHAI/"))
+    assert "/dashboard/recompute/" not in school_page
+
+
+def test_recompute_outside_the_scope_is_not_found(province, client_for, year):
+    client = client_for(province.users["unit_a_staff"])
+    for code in ("PGD-SP", "SGD", "TH-PHONGHAI", "NO-SUCH-UNIT", ""):
+        response = client.post("/dashboard/recompute/", {"unit": code, "year": "2025-2026"})
+        assert response.status_code == 404, code
+    assert not Job.objects.exists()
+    assert client.get("/dashboard/recompute/").status_code == 405
+
+
+def test_recompute_needs_the_csrf_token(province, year):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(province.users["unit_a_staff"])
+    assert client.post("/dashboard/recompute/", {"unit": "PGD-BT", "year": "2025-2026"}).status_code == 403
+    assert not Job.objects.exists()
+    client.get("/dashboard/")  # sets the CSRF cookie, as the form's page does
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/dashboard/recompute/", {"unit": "PGD-BT", "year": "2025-2026", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302 and Job.objects.count() == 1
+
+
+def test_only_the_units_own_visible_jobs_are_shown(province, client_for, year):
+    job_b = Job.objects.create(
+        kind="compute_indicators", task_name="reports.compute_indicators", title="Sa Pa", org_unit=province.unit_b
+    )
+    html = body(client_for(province.users["unit_a_staff"]).get(f"/dashboard/?job={job_b.pk}&job=not-a-uuid"))
+    assert f"job-{job_b.pk}" not in html and 'id="recompute-reload"' not in html  # outside the scope
+    html = body(client_for(province.users["department_staff"]).get(f"/dashboard/?unit=PGD-BT&job={job_b.pk}"))
+    assert f"job-{job_b.pk}" not in html  # another unit's job
+    html = body(client_for(province.users["department_staff"]).get(f"/dashboard/?unit=PGD-SP&job={job_b.pk}"))
+    assert f'id="job-{job_b.pk}"' in html
