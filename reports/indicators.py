@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from typing import Any
 
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, FilteredRelation, Min, Q, Sum
 from django.db.models.functions import ExtractYear, Left, Length
@@ -774,8 +776,21 @@ def compute_indicators(
     sums = _roll_up(indicators, per_school, tree=tree, affected=affected)
     _report(progress, len(sources), steps, _("Đang lưu giá trị chỉ tiêu…"))
     stored = _store(sums, school_year=school_year, codes=[indicator.code for indicator in indicators], units=affected)
+    transaction.on_commit(bump_values_version)
     _report(progress, steps, steps, _("Đã lưu %(n)d giá trị chỉ tiêu.") % {"n": stored})
     return stored
+
+
+VALUES_VERSION_KEY = "reports:indicator-values:version"
+
+
+def values_version() -> str:
+    """Changes whenever stored values change: part of every cached API page's key."""
+    return cache.get_or_set(VALUES_VERSION_KEY, lambda: str(time.time_ns()), timeout=None)
+
+
+def bump_values_version() -> None:
+    cache.set(VALUES_VERSION_KEY, str(time.time_ns()), timeout=None)
 
 
 @transaction.atomic

@@ -27,6 +27,15 @@ class Province:
     users: dict[str, User]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (Redis in CI) outlives a test's database rollback: start every test without cached pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def province(db) -> Province:
     school_services.get_or_open_school_year(code="2025-2026", make_current=True)

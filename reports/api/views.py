@@ -7,6 +7,10 @@ are a POST: the default permission refuses them to read-only API tokens like any
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlencode
+
+from django.core.cache import cache
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,6 +19,7 @@ from rest_framework.response import Response
 
 from edudx.api.errors import json_error
 from edudx.core.api.serializers import JobOutput
+from edudx.core.scoping import scope_of
 from schools.models import OrgUnit, SchoolYear
 
 from ..exports import queue_indicator_export
@@ -70,8 +75,33 @@ class IndicatorValueViewSet(viewsets.GenericViewSet):
         )
 
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(IndicatorValueOutput(page, many=True).data)
+        # Values change only when they are recomputed: a page is cached under the values' version, the caller's
+        # scope and the exact query, so 20 clients polling the same figures cost one computation, not twenty.
+        key = _page_key(request)
+        data = cache.get(key)
+        if data is None:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            data = self.get_paginated_response(IndicatorValueOutput(page, many=True).data).data
+            data = {**data, "results": [dict(item) for item in data["results"]]}
+            cache.set(key, data, timeout=PAGE_CACHE_SECONDS)
+        return Response(data)
+
+
+PAGE_CACHE_SECONDS = 600
+
+
+def _page_key(request) -> str:
+    from reports.indicators import values_version
+
+    scope = scope_of(request.user)
+    parts = [
+        values_version(),
+        "*" if scope.unrestricted else ",".join(scope.roots()),
+        request.get_host(),
+        request.path,
+        urlencode(sorted(request.query_params.lists()), doseq=True),
+    ]
+    return "reports:iv:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 class ExportViewSet(viewsets.GenericViewSet):
