@@ -4,7 +4,7 @@ from ..models import OrgUnit, School
 
 
 class OrgUnitOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # null: the root
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
