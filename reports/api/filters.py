@@ -43,7 +43,10 @@ def clean_indicator_codes(values: list[str]) -> list[str]:
     codes = list(dict.fromkeys(value.strip().upper() for value in values if value and value.strip()))
     unknown = [code for code in codes if code not in indicator_definitions()]
     if unknown:
-        raise forms.ValidationError(unknown_indicator_message(unknown), code="unknown_indicator")
+        # The caller's text goes in as a parameter: a '%' in it must not be read as a format directive.
+        raise forms.ValidationError(
+            "%(message)s", params={"message": unknown_indicator_message(unknown)}, code="unknown_indicator"
+        )
     return codes
 
 
@@ -53,7 +56,9 @@ def clean_school_year_code(value: str) -> str:
     match = SCHOOL_YEAR_RE.match(value)
     if match is None or int(match[2]) != int(match[1]) + 1:
         raise forms.ValidationError(
-            f"Năm học '{value}' không đúng dạng; viết hai năm liên tiếp, ví dụ 2024-2025.", code="invalid_school_year"
+            "Năm học '%(value)s' không đúng dạng; viết hai năm liên tiếp, ví dụ 2024-2025.",
+            params={"value": value},
+            code="invalid_school_year",
         )
     return value
 

@@ -392,3 +392,10 @@ def test_export_job_rechecks_scope_when_it_runs(client_for, province, values, dj
         callback()
     job = Job.objects.get(pk=response.json()["id"])
     assert job.status == Job.Status.FAILED and not job.result_file
+
+
+def test_a_percent_sign_in_a_filter_value_is_a_400_not_a_500(token_client, province):
+    client = token_client(province.department)
+    for query in ("indicator=50%25_SHARE", "school_year=20%25-2025", "indicator=%25s%25d"):
+        response = client.get(f"/api/v1/indicator-values/?{query}")
+        assert response.status_code == 400, (query, response.content[:200])
