@@ -6,12 +6,10 @@ the caller's scope answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,91 +24,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from edudx.core.imports.kinds import REGISTRY, ImportKind
+from edudx.core.imports.kinds import REGISTRY
 from edudx.core.imports.services import confirm_import, discard_import, start_import
 from edudx.core.imports.template_files import build_template
 from edudx.core.models import ImportBatch
-from edudx.core.scoping import scope_of
 
 from .models import OrgUnit, SchoolYear
+from .selectors import can_upload, upload_units, visible_batches
 from .services import current_school_year
+from .uploads import check_upload_file, kind_fits_unit, kind_label, ordered_kinds, wrong_unit_message
 
-UPLOAD_ROLES = ("school_admin", "unit_staff", "department_admin", "department_staff")
-# The order officers meet the kinds in: their school's data first, the structure of the province last.
-KIND_ORDER = ("students", "staff", "facilities", "teaching", "fees", "schools", "units")
 ERRORS_PER_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# --- reads (scoped) -----------------------------------------------------------------------------------------------
-
-
-def _roles_for(principal: Any) -> tuple[str, ...] | None:
-    """API tokens carry their own scope (no roles); people act through their upload roles only."""
-    return None if getattr(principal, "is_api_token", False) else UPLOAD_ROLES
-
-
-def can_upload(principal: Any) -> bool:
-    roles = _roles_for(principal)
-    scope = scope_of(principal)
-    return not (scope.only(roles) if roles else scope).is_empty
-
-
-def upload_units(principal: Any) -> QuerySet[OrgUnit]:
-    """Units the principal may upload for: schools (per-school kinds) and the department or units above them."""
-    return (
-        OrgUnit.objects.visible_to(principal, roles=_roles_for(principal))
-        .exclude(kind=OrgUnit.Kind.SITE)
-        .filter(is_active=True)
-    )
-
-
-def visible_batches(principal: Any) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.visible_to(principal, roles=_roles_for(principal)).select_related(
-        "org_unit", "school_year", "owner", "validate_job", "apply_job"
-    )
-
-
-def ordered_kinds() -> list[ImportKind]:
-    rank = {code: index for index, code in enumerate(KIND_ORDER)}
-    return sorted(REGISTRY.values(), key=lambda kind: (rank.get(kind.code, len(rank)), kind.label))
-
-
-def kind_label(code: str) -> str:
-    kind = REGISTRY.get(code)
-    return kind.label if kind else code
-
-
-def kind_fits_unit(kind: ImportKind, unit: OrgUnit) -> bool:
-    """Per-school kinds go to a school; the structure kinds (units, schools) to the department or a unit."""
-    if kind.per_school:
-        return unit.kind == OrgUnit.Kind.SCHOOL
-    return unit.kind in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.UNIT)
-
-
-def wrong_unit_message(kind: ImportKind) -> str:
-    if kind.per_school:
-        return _("Mẫu “%(label)s” nhập cho từng trường: hãy chọn một trường.") % {"label": kind.label}
-    return _("Mẫu “%(label)s” nhập cho Sở hoặc đơn vị quản lý: hãy chọn một đơn vị, không phải trường.") % {
-        "label": kind.label
-    }
-
-
-def check_upload_file(upload: Any) -> str | None:
-    """The reason an uploaded file is refused before it is stored (extension, size), or None."""
-    name = getattr(upload, "name", "") or ""
-    if Path(name).suffix.lower() != ".xlsx":
-        return _(
-            "Chỉ nhận tệp Excel .xlsx. Nếu tệp đang là .xls, .csv hoặc .ods, hãy mở bằng Excel hoặc LibreOffice "
-            "và lưu lại dạng .xlsx (Excel Workbook)."
-        )
-    limit = settings.EDUDX_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        return _("Tệp quá lớn (%(size).1f MB); giới hạn là %(limit).0f MB. Hãy tách thành nhiều tệp.") % {
-            "size": upload.size / 1048576,
-            "limit": limit / 1048576,
-        }
-    return None
 
 
 # --- forms --------------------------------------------------------------------------------------------------------

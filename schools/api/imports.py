@@ -24,17 +24,9 @@ from edudx.core.imports.services import confirm_import, discard_import, start_im
 from edudx.core.models import ImportBatch
 
 from ..models import OrgUnit, SchoolYear
+from ..selectors import can_upload, upload_units, visible_batches
 from ..services import current_school_year
-from ..views_imports import (
-    can_upload,
-    check_upload_file,
-    kind_fits_unit,
-    kind_label,
-    ordered_kinds,
-    upload_units,
-    visible_batches,
-    wrong_unit_message,
-)
+from ..uploads import check_upload_file, kind_fits_unit, kind_label, ordered_kinds, wrong_unit_message
 
 OUT_OF_SCOPE = "Đơn vị '{value}' không tồn tại hoặc nằm ngoài phạm vi của bạn."
 
