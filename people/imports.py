@@ -175,9 +175,6 @@ class PersonKind(ImportKind):
     link_fields: tuple[str, ...]
     active_filter: dict[str, Any] = {}
 
-    def _school(self, ctx: ImportContext) -> School:
-        return ctx.school
-
     def check(self, rows: list[Row], ctx: ImportContext) -> list[dict[str, Any]]:
         check_person_rows(rows, sheet="")
         return self._check_conflicts(rows, ctx)
@@ -191,7 +188,7 @@ class PersonKind(ImportKind):
             self.link_model.objects.filter(
                 text_in(f"{self.link_field}__national_id", ids), school_year=ctx.school_year, **self.active_filter
             )
-            .exclude(school=self._school(ctx))
+            .exclude(school=ctx.school)
             .values_list(f"{self.link_field}__national_id", "school__org_unit__code", "school__org_unit__name")
         )
         other = {nid: (code, name) for nid, code, name in elsewhere}
@@ -218,7 +215,7 @@ class PersonKind(ImportKind):
         Works on plain tuples and dicts (no model instance per row) and writes with COPY on PostgreSQL:
         a 100,000-row file is a few seconds, not minutes.
         """
-        school = self._school(ctx)
+        school = ctx.school
         now = timezone.now()
         person_model, link_model = self.person_model, self.link_model
         fields = self.person_fields
@@ -415,7 +412,7 @@ class StudentsKind(PersonKind):
     ]
 
     def check(self, rows: list[Row], ctx: ImportContext) -> list[dict[str, Any]]:
-        school = self._school(ctx)
+        school = ctx.school
         levels = set(school.levels) if school else set()
         year_start = ctx.school_year.start_date
         for row in rows:

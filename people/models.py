@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.scoping import Grant, Scope, ScopedQuerySet
-from schools.models import OrgUnit, School, SchoolYear
+from schools.models import OrgUnit, School, SchoolDataQuerySet, SchoolYear
 
 
 class Role(models.TextChoices):
@@ -183,10 +183,6 @@ class EnrolmentStatus(models.TextChoices):
 ACTIVE_STATUSES = (EnrolmentStatus.STUDYING, EnrolmentStatus.REPEATING)
 
 
-class EnrolmentQuerySet(ScopedQuerySet):
-    scope_path = "school__org_unit__path"
-
-
 class Enrolment(models.Model):
     """A student at a school in a school year: grade, class, status and the year's digital-learning facts."""
 
@@ -205,7 +201,7 @@ class Enrolment(models.Model):
     has_e_transcript = models.BooleanField(_("học bạ điện tử"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    objects = EnrolmentQuerySet.as_manager()
+    objects = SchoolDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lượt học")
@@ -255,10 +251,6 @@ class Qualification(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class EmploymentQuerySet(ScopedQuerySet):
-    scope_path = "school__org_unit__path"
-
-
 class Employment(models.Model):
     """A staff member working at a school in a school year, with the year's digital-skills facts."""
 
@@ -276,7 +268,7 @@ class Employment(models.Model):
     can_teach_online = models.BooleanField(_("đủ điều kiện dạy trực tuyến"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
-    objects = EmploymentQuerySet.as_manager()
+    objects = SchoolDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("công tác")

@@ -3,11 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edudx.core.scoping import ScopedQuerySet
-from schools.models import OrgUnit, School, SchoolYear
-
-
-class DataQualityScoreQuerySet(ScopedQuerySet):
-    scope_path = "school__org_unit__path"
+from schools.models import OrgUnit, School, SchoolDataQuerySet, SchoolYear
 
 
 class DataQualityScore(models.Model):
@@ -31,7 +27,7 @@ class DataQualityScore(models.Model):
     issues = models.JSONField(_("số lỗi theo loại"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))
 
-    objects = DataQualityScoreQuerySet.as_manager()
+    objects = SchoolDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("điểm chất lượng dữ liệu")
@@ -52,10 +48,6 @@ class DataQualityScore(models.Model):
         return f"{self.school.code} {self.school_year.code}: {self.score if self.score is not None else '—'}"
 
 
-class IndicatorValueQuerySet(ScopedQuerySet):
-    scope_path = "org_unit__path"
-
-
 class IndicatorValue(models.Model):
     """A plan indicator's value for one org unit (school, management unit or province) in one school year.
 
@@ -74,7 +66,7 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("giá trị (%)"), max_digits=7, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))
 
-    objects = IndicatorValueQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()  # rows of an org unit: scope by its path
 
     class Meta:
         verbose_name = _("giá trị chỉ tiêu")
