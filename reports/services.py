@@ -12,7 +12,7 @@ from edudx.core.models import Job
 from schools.models import OrgUnit, SchoolYear
 
 from . import selectors
-from .tasks import compute_quality_task
+from .tasks import compute_indicators_task, compute_quality_task
 
 
 @transaction.atomic
@@ -31,4 +31,31 @@ def request_quality_recompute(*, by: Any, org_unit: OrgUnit, school_year: School
             _("Tính điểm chất lượng dữ liệu %(year)s – %(unit)s") % {"year": school_year.code, "unit": org_unit.name}
         )[:200],
         params={"school_year": school_year.code},
+    )
+
+
+@transaction.atomic
+def request_indicator_recompute(*, by: Any, org_unit: OrgUnit, school_year: SchoolYear) -> Job:
+    """Queues the recompute of the unit's indicators for the year; an unfinished one for the same unit and year
+    (whoever started it, the command included) is reused. The province root is computed as a whole."""
+    pending = (
+        Job.objects.filter(
+            kind=compute_indicators_task.job_kind,
+            org_unit=org_unit,
+            params__school_year=school_year.code,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is not None:
+        return pending
+    return create_job(
+        task=compute_indicators_task,
+        principal=by,
+        org_unit=org_unit,
+        title=(_("Tính chỉ tiêu năm học %(year)s – %(unit)s") % {"year": school_year.code, "unit": org_unit.name})[
+            :200
+        ],
+        params={"school_year": school_year.code, "org_unit": None if org_unit.parent_id is None else org_unit.code},
     )

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,12 +26,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from edudx.core.exports import safe_cell, write_xlsx
-from edudx.core.jobs import create_job
 from edudx.core.models import Job
 from edudx.core.scoping import Scope, scope_of
 from schools.models import OrgUnit, School, SchoolYear
 
-from . import dashboards
+from . import dashboards, services
 from .dashboards import Status
 from .tasks import compute_indicators_task
 
@@ -183,31 +181,6 @@ def _recompute_jobs(request: HttpRequest, unit: OrgUnit) -> list[Job]:
     )
 
 
-@transaction.atomic
-def _request_recompute(*, by: Any, unit: OrgUnit, year: SchoolYear) -> Job:
-    """Queues the recompute of the unit's indicators for the year; an unfinished one for the same unit and year
-    (whoever started it, the command included) is reused. The province root is computed as a whole."""
-    pending = (
-        Job.objects.filter(
-            kind=compute_indicators_task.job_kind,
-            org_unit=unit,
-            params__school_year=year.code,
-            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if pending is not None:
-        return pending
-    return create_job(
-        task=compute_indicators_task,
-        principal=by,
-        org_unit=unit,
-        title=(_("Tính chỉ tiêu năm học %(year)s – %(unit)s") % {"year": year.code, "unit": unit.name})[:200],
-        params={"school_year": year.code, "org_unit": None if unit.parent_id is None else unit.code},
-    )
-
-
 @login_required
 @require_POST
 def dashboard_recompute(request: HttpRequest) -> HttpResponse:
@@ -229,7 +202,7 @@ def dashboard_recompute(request: HttpRequest) -> HttpResponse:
     year = dashboards.pick_school_year(dashboards.school_years(), year_code)
     if year is None or (year_code and year.code != year_code):
         raise Http404
-    job = _request_recompute(by=request.user, unit=unit, year=year)
+    job = services.request_indicator_recompute(by=request.user, org_unit=unit, school_year=year)
     return redirect(_url("dashboard", unit=unit.code, year=year.code, job=str(job.pk)))
 
 
