@@ -20,6 +20,10 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/download/", core_views.job_download, name="job-download"),
     path("", include("schools.urls")),
     path("", include("people.urls")),
+    path("", include("egov.urls")),
+    path("", include("egov.admissions.urls")),
+    path("", include("learning.urls")),
     path("", include("reports.urls")),
+    path("", include("reports.maturity.urls")),
     path("", include("edudx.api.urls")),
 ]

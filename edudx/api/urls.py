@@ -21,6 +21,10 @@ router.register("exports", ExportViewSet, basename="api-export")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
+    # Each app keeps its own router (its endpoints live with it); all of them under /api/v1/.
+    path("api/v1/", include("egov.api.urls")),
+    path("api/v1/", include("egov.admissions.api.urls")),
+    path("api/v1/", include("learning.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "people",
     "learning",
     "egov",
+    "egov.admissions",
     "reports",
+    "reports.maturity",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MaturityConfig(AppConfig):
+    # The DX self-assessment (Decision 4725/QĐ-BGDĐT): inside reports because it reads indicator values.
+    name = "reports.maturity"
+    label = "maturity"
+    verbose_name = "Đánh giá chuyển đổi số trường học"
