@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
+from importlib import import_module
 from typing import Any
 
 from django.core.cache import cache
@@ -151,6 +152,22 @@ class Columns:
         ]
 
 
+ProvinceSource = Callable[[SchoolYear], tuple[Decimal, Decimal]]
+
+
+def selector(dotted: str) -> ProvinceSource:
+    """A province source named by its dotted path ("egov.selectors.online_dossier_counts"), imported when first
+    called: the apps below stay free to grow without this module importing them all at start-up."""
+
+    def call(school_year: SchoolYear) -> tuple[Decimal, Decimal]:
+        module, name = dotted.rsplit(".", 1)
+        numerator, denominator = getattr(import_module(module), name)(school_year=school_year)
+        return Decimal(numerator), Decimal(denominator)
+
+    call.__name__ = dotted
+    return call
+
+
 @dataclass(frozen=True)
 class Indicator:
     """A plan indicator (SPEC §4). Targets are percentages; ``scope`` "province" ones are not per school."""
@@ -167,6 +184,9 @@ class Indicator:
     scope: str = "school"  # "school": per school, summed up the tree; "province": one value for the province
     source: Columns | None = None
     areas: tuple[str, ...] = ALL_AREAS  # the schools concerned, by area
+    # For ``scope`` "province": the year's (numerator, denominator) for the whole province, from the app that holds
+    # the records (learning library, online procedures). Stored on the province's unit, the root of the year's tree.
+    province_source: ProvinceSource | None = None
 
     @property
     def name(self) -> str:
@@ -614,9 +634,9 @@ INDICATORS: dict[str, Indicator] = _indicators(
         target_2030=None,
         source=EMPLOYMENTS.column("skills_trained", "employed"),
     ),
-    # Province-level indicators. Their data (learning library, online procedures, ratings) does not exist yet:
-    # they are defined so that dashboards and the API list them, and nothing is computed for them (source None)
-    # until the issues that add those records give each one its source.
+    # Province-level indicators: one value for the province, stored on the root unit of the year's tree. Each
+    # gets its figures from the app holding the records (learning library, online procedures, ratings) through
+    # ``province_source=selector("app.selectors.function")``; one without a source is listed, not computed.
     Indicator(
         code="LEARNING_CONTENT_COVERAGE",
         name_vi="Tỷ lệ nội dung chương trình giáo dục phổ thông có học liệu số",
@@ -734,6 +754,35 @@ def computed_indicators() -> list[Indicator]:
     return [indicator for indicator in INDICATORS.values() if indicator.source is not None]
 
 
+def province_indicators() -> list[Indicator]:
+    return [indicator for indicator in INDICATORS.values() if indicator.province_source is not None]
+
+
+def province_roots(*, school_year: SchoolYear) -> list[int]:
+    """The units at the top of the year's tree: the province's department (one, in a province's database)."""
+    return list(
+        OrgUnitPlacement.objects.filter(school_year=school_year, parent__isnull=True)
+        .order_by("org_unit_id")
+        .values_list("org_unit_id", flat=True)
+    )
+
+
+def _province_sums(
+    *, school_year: SchoolYear, affected: set[int] | None, progress: Progress | None, done: int, steps: int
+) -> dict[str, dict[int, _Sums]]:
+    """Each province indicator's figures on the root unit(s) of the year, when they are among ``affected``."""
+    roots = [root for root in province_roots(school_year=school_year) if affected is None or root in affected]
+    result: dict[str, dict[int, _Sums]] = {}
+    if not roots:
+        return result
+    for indicator in province_indicators():
+        assert indicator.province_source is not None
+        _report(progress, done, steps, _("Đang tính chỉ tiêu: %(what)s…") % {"what": indicator.name_vi})
+        numerator, denominator = indicator.province_source(school_year)
+        result[indicator.code] = {root: _Sums(numerator, denominator) for root in roots}
+    return result
+
+
 def compute_indicators(
     *, school_year: SchoolYear, org_unit: OrgUnit | None = None, progress: Progress | None = None
 ) -> int:
@@ -774,8 +823,12 @@ def compute_indicators(
         _add_stored_schools(per_school, school_year=school_year, schools=set(tree) - fresh)
 
     sums = _roll_up(indicators, per_school, tree=tree, affected=affected)
+    sums.update(
+        _province_sums(school_year=school_year, affected=affected, progress=progress, done=len(sources), steps=steps)
+    )
+    codes = [indicator.code for indicator in indicators] + [indicator.code for indicator in province_indicators()]
     _report(progress, len(sources), steps, _("Đang lưu giá trị chỉ tiêu…"))
-    stored = _store(sums, school_year=school_year, codes=[indicator.code for indicator in indicators], units=affected)
+    stored = _store(sums, school_year=school_year, codes=codes, units=affected)
     transaction.on_commit(bump_values_version)
     _report(progress, steps, steps, _("Đã lưu %(n)d giá trị chỉ tiêu.") % {"n": stored})
     return stored

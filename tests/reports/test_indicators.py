@@ -6,6 +6,7 @@ rural), PGD-SP (TH-TAVAN primary, difficult area; here also MN-HOASEN preschool,
 """
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from io import StringIO
 
@@ -16,7 +17,7 @@ from edudx.core.jobs import SYSTEM, create_job, run_job_here
 from edudx.core.models import Job
 from edudx.core.text import fold
 from people.models import Employment, Enrolment, EnrolmentStatus, Position, StaffMember, Student
-from reports.indicators import INDICATORS, compute_indicators, percentage
+from reports.indicators import INDICATORS, compute_indicators, percentage, selector
 from reports.models import IndicatorValue
 from reports.tasks import compute_indicators_nightly, compute_indicators_task
 from schools.models import FacilityItem, FeeCollection, OrgUnit, School, SchoolInfrastructure, SchoolYear
@@ -463,9 +464,39 @@ def test_a_zero_denominator_is_no_data_not_zero_percent(registry, year):
     assert percentage(D(1), D(800)) == D("0.13")  # 0.125 rounds up, not to the even 0.12
 
 
-def test_province_level_indicators_are_not_computed_yet(registry, year):
+def test_a_province_indicator_is_stored_on_the_root_of_the_years_tree_only(registry, year, province, monkeypatch):
+    calls = []
+
+    def counts(school_year):
+        calls.append(school_year.code)
+        return 3, 4
+
+    monkeypatch.setitem(
+        INDICATORS, "ONLINE_DOSSIER_SHARE", replace(INDICATORS["ONLINE_DOSSIER_SHARE"], province_source=counts)
+    )
     compute_indicators(school_year=year)
-    assert not IndicatorValue.objects.filter(indicator__in=PROVINCE_LEVEL).exists()
+    assert figures("ONLINE_DOSSIER_SHARE", province.department, year) == (D(3), D(4), D("75.00"))
+    assert (
+        not IndicatorValue.objects.filter(indicator="ONLINE_DOSSIER_SHARE")
+        .exclude(org_unit=province.department)
+        .exists()
+    )
+    # A recompute after one school's import reaches the root too: the province's figure is fresh again.
+    again = replace(INDICATORS["ONLINE_DOSSIER_SHARE"], province_source=lambda _: (4, 4))
+    monkeypatch.setitem(INDICATORS, "ONLINE_DOSSIER_SHARE", again)
+    compute_indicators(school_year=year, org_unit=province.school_b.org_unit)
+    assert figures("ONLINE_DOSSIER_SHARE", province.department, year) == (D(4), D(4), D("100.00"))
+    assert calls == [year.code]
+
+
+def test_a_province_source_named_by_its_path_is_imported_when_called(registry, year, province, monkeypatch):
+    monkeypatch.setitem(
+        INDICATORS,
+        "SATISFACTION_SHARE",
+        replace(INDICATORS["SATISFACTION_SHARE"], province_source=selector("tests.reports.province_sources.ratings")),
+    )
+    compute_indicators(school_year=year)
+    assert figures("SATISFACTION_SHARE", province.department, year) == (D(1), D(8), D("12.50"))
 
 
 def test_a_moved_school_keeps_past_years_under_its_old_unit(province, year):
