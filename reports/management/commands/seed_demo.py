@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from learning.demo import seed_learning
 from people.demo import DEMO_PASSWORD, enrolled_rolls, seed_demo_accounts, seed_demo_people
 from people.models import ACTIVE_STATUSES, Employment, Enrolment, Position, Role
 from reports.indicators import compute_indicators
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             )
         province.created.update(people)
         province.created.update(records)
+        province.created.update(seed_learning(department=province.department))
         # Both years' indicator values, so that the dashboards have figures and a trend from the start.
         indicator_values = {y.code: compute_indicators(school_year=y) for y in (previous, year)}
         seconds = time.perf_counter() - started
