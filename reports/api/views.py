@@ -79,14 +79,23 @@ class IndicatorValueViewSet(viewsets.GenericViewSet):
         # Values change only when they are recomputed: a page is cached under the values' version, the caller's
         # scope and the exact query, so 20 clients polling the same figures cost one computation, not twenty.
         # The rendered JSON is kept, so a cached page costs no serializer and no renderer either.
+        # The key names the page's content exactly, so it is the ETag too: a poller that sends it back while the
+        # values are unchanged gets 304 without the page being read, from the cache or the database.
         key = _page_key(request)
-        content = cache.get(key)
-        if content is None:
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            data = self.get_paginated_response(IndicatorValueOutput(page, many=True).data).data
-            content = JSONRenderer().render(data)
-            cache.set(key, content, timeout=PAGE_CACHE_SECONDS)
-        return HttpResponse(content, content_type="application/json")
+        etag = f'"{key.rsplit(":", 1)[1][:32]}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponse(status=304)
+        else:
+            content = cache.get(key)
+            if content is None:
+                page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+                data = self.get_paginated_response(IndicatorValueOutput(page, many=True).data).data
+                content = JSONRenderer().render(data)
+                cache.set(key, content, timeout=PAGE_CACHE_SECONDS)
+            response = HttpResponse(content, content_type="application/json")
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"  # may be kept, but asked again each time
+        return response
 
 
 PAGE_CACHE_SECONDS = 600

@@ -46,3 +46,26 @@ def test_two_scopes_never_share_a_cached_page(token_client, api_client, province
     assert values(department, "PGD-SP") == [("PGD-SP", 0, 0)]
     unit_a = token_client(province.unit_a)
     assert values(unit_a, "PGD-SP") == []
+
+
+def test_a_poller_sending_the_etag_back_gets_304_until_the_values_change(
+    token_client, province, django_capture_on_commit_callbacks
+):
+    year = SchoolYear.objects.get(code="2025-2026")
+    with django_capture_on_commit_callbacks(execute=True):
+        compute_indicators(school_year=year)
+    client = token_client(province.unit_a)
+    path = "/api/v1/indicator-values/?indicator=DIGITAL_RECORD_STUDENT_SHARE&org_unit=PGD-BT"
+    first = client.get(path)
+    etag = first["ETag"]
+    unchanged = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    other_page = client.get(path.replace("PGD-BT", "TH-PHONGHAI"), HTTP_IF_NONE_MATCH=etag)
+    assert other_page.status_code == 200 and other_page["ETag"] != etag
+    # Another scope asking with the same ETag reads its own page, never a 304 for someone else's content.
+    assert token_client(province.department).get(path, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        compute_indicators(school_year=year)
+    changed = token_client(province.unit_a).get(path, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed.json()["results"][0]["org_unit"] == "PGD-BT"
