@@ -8,6 +8,7 @@ the rows its list showed.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import django_filters
@@ -137,11 +138,37 @@ class FacilityFilter(RegistryFilter):
     apply = staticmethod(selectors.filter_facility_items)
 
 
-def _filter_data(raw: QueryDict) -> QueryDict:
-    """The submitted filters with the school year filled in (the current one), so the form shows what is listed."""
+SEARCHES_KEY = "registry_searches"  # session: reference → search text
+SEARCHES_KEPT = 20
+
+
+def _search_redirect(request: HttpRequest, path: str | None = None) -> HttpResponse:
+    """The filters are posted: the search text (a name, often a national ID) goes into the session and the list
+    is redirected to a URL holding only a reference to it, so that no ID ends up in a URL, a browser's history
+    or an access log (RELIABILITY.md, data protection)."""
+    path = path or request.path
+    query = request.POST.copy()
+    query.pop("csrfmiddlewaretoken", None)
+    query.pop("qref", None)
+    text = query.pop("q", [""])[-1].strip()
+    if text:
+        searches = request.session.get(SEARCHES_KEY, {})
+        reference = secrets.token_urlsafe(6)
+        searches[reference] = text
+        request.session[SEARCHES_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+        query["qref"] = reference
+    return redirect(f"{path}?{query.urlencode()}" if query else path)
+
+
+def _filter_data(request: HttpRequest, raw: QueryDict) -> QueryDict:
+    """The submitted filters with the school year filled in (the current one), so the form shows what is listed,
+    and the search text read back from its reference (or taken as posted, by the export form)."""
     data = raw.copy()
     if not data.get("school_year"):
         data["school_year"] = selectors.resolve_school_year(None) or ""
+    reference = data.pop("qref", [""])[-1]
+    if reference:
+        data["q"] = request.session.get(SEARCHES_KEY, {}).get(reference, "")
     return data
 
 
@@ -173,7 +200,7 @@ def _list_page(
     default_sort: str,
     person: str | None,
 ) -> dict[str, Any]:
-    filterset = filter_class(_filter_data(request.GET), queryset, visible_to=request.user)
+    filterset = filter_class(_filter_data(request, request.GET), queryset, visible_to=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if person is not None:
         for row in page.object_list:
@@ -198,6 +225,8 @@ def _list_page(
 
 @login_required
 def student_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request)
     context = _list_page(
         request,
         filter_class=StudentFilter,
@@ -211,6 +240,8 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request)
     context = _list_page(
         request,
         filter_class=StaffFilter,
@@ -224,6 +255,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def facility_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request)
     context = _list_page(
         request,
         filter_class=FacilityFilter,
@@ -239,7 +272,7 @@ def _queue_export(
     request: HttpRequest, *, filter_class: type[RegistryFilter], queryset, task, list_name: str, title: str
 ) -> HttpResponse:
     """Records an export job for the list's filters (posted back by the list page) on the narrowest unit."""
-    filterset = filter_class(_filter_data(request.POST), queryset, visible_to=request.user)
+    filterset = filter_class(_filter_data(request, request.POST), queryset, visible_to=request.user)
     params = filterset.params()
     try:
         unit = selectors.export_unit(visible_to=request.user, school_code=params.get("school"))
@@ -247,9 +280,7 @@ def _queue_export(
         raise Http404 from exc
     if unit is None:
         messages.error(request, _("Bạn phụ trách nhiều đơn vị: hãy chọn một trường trước khi xuất."))
-        query = request.POST.copy()
-        query.pop("csrfmiddlewaretoken", None)
-        return redirect(f"{reverse(list_name)}?{query.urlencode()}")
+        return _search_redirect(request, reverse(list_name))
     job = create_job(
         task=task,
         principal=request.user,

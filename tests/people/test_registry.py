@@ -153,6 +153,22 @@ def test_search_by_exact_national_id(client_for, province, pupils):
     assert "Nguyễn Thị Hoa" not in html(client, "/registry/students/", q="010316001")
 
 
+def test_a_posted_search_never_puts_the_national_id_in_a_url(client_for, province, pupils):
+    client = client_for(province.users["school_a_admin"])
+    response = client.post("/registry/students/", {"q": "010316001567", "grade": "", "school_year": "2025-2026"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "010316001567" not in location and "qref=" in location and "school_year=2025-2026" in location
+    page = client.get(location).content.decode()
+    assert "Nguyễn Thị Hoa" in page and "Trần Văn Nam" not in page
+    # The next page, a sort, the export form: all carry the reference, the ID stays in the form field only.
+    assert 'name="q" value="010316001567"' in page
+    assert "010316001567" not in "".join(re.findall(r'href="([^"]*)"', page))
+    # Another session cannot read the search back from the reference.
+    other = client_for(province.users["school_a_admin"])
+    assert "Trần Văn Nam" in html(other, location)
+
+
 def test_filters_by_field_and_missing_value(client_for, province, pupils):
     client = client_for(province.users["school_a_admin"])
     page = html(client, "/registry/students/", gender="M")
