@@ -177,12 +177,23 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def fetch(url: str, key: str) -> bytes:
-    request = urllib.request.Request(url, headers={"Authorization": f"Token {key}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status}")
-        return response.read()
+def fetch(url: str, key: str, etags: dict[str, str] | None = None) -> bytes:
+    """The body of a 200; with ``etags`` (a poller's memory), the ETag is sent back and a 304 gives b"304"."""
+    headers = {"Authorization": f"Token {key}"}
+    if etags is not None and url in etags:
+        headers["If-None-Match"] = etags[url]
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}")
+            if etags is not None and response.headers.get("ETag"):
+                etags[url] = response.headers["ETag"]
+            return response.read()
+    except urllib.error.HTTPError as error:
+        if error.code == 304 and etags is not None:
+            return b"304"
+        raise
 
 
 def cpu_ticks() -> tuple[int, int]:
@@ -195,8 +206,13 @@ def cpu_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def load(urls, *, key: str, clients: int, requests: int, duration: float, pause: float, expect: bytes) -> dict:
-    """``clients`` threads, each making up to ``requests`` requests one after the other, ``pause`` s apart (±50 %)."""
+def load(
+    urls, *, key: str, clients: int, requests: int, duration: float, pause: float, expect: bytes, conditional: bool
+) -> dict:
+    """``clients`` threads, each making up to ``requests`` requests one after the other, ``pause`` s apart (±50 %).
+
+    ``conditional``: each client is a poller that sends back the ETag it got for a URL (a 304 counts as an answer).
+    """
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -206,6 +222,7 @@ def load(urls, *, key: str, clients: int, requests: int, duration: float, pause:
         chooser = random.Random(number)
         mine: list[float] = []
         failed: list[str] = []
+        etags: dict[str, str] | None = {} if conditional else None
         if pause:  # spread the clients' first requests over one pause, instead of one burst of them all
             time.sleep(pause * chooser.random())
         for _request in range(requests):
@@ -213,8 +230,8 @@ def load(urls, *, key: str, clients: int, requests: int, duration: float, pause:
                 break
             start = time.perf_counter()
             try:
-                body = fetch(urls(chooser), key)
-                if not body.startswith(expect):
+                body = fetch(urls(chooser), key, etags)
+                if not body.startswith(expect) and body != b"304":
                     raise RuntimeError(f"unexpected body {body[:80]!r}")
             except Exception as exc:  # every failure counts as an error
                 failed.append(f"{type(exc).__name__}: {exc}")
@@ -251,6 +268,7 @@ def under_load(
     pause: float,
     workers: int,
     threads: int,
+    conditional: bool,
 ) -> tuple[int, dict, dict, int]:
     """(pages, the load on /healthz, the load on the API, tracebacks in gunicorn's log)."""
     port = free_port()
@@ -267,8 +285,13 @@ def under_load(
             with_threads(clients, lambda number: [fetch(url + str(1 + (number + i) % pages), key) for i in range(3)])
             common = {"key": key, "clients": clients, "requests": requests, "duration": duration, "pause": pause}
             # Reference: the same load on /healthz (one SELECT 1 and a look at the broker), the floor of a request.
-            health = load(lambda _chooser: f"{base}/healthz", expect=b'{"status": "ok"', **common)
-            api = load(lambda chooser: url + str(chooser.randint(1, pages)), expect=b'{"count":', **common)
+            health = load(lambda _chooser: f"{base}/healthz", expect=b'{"status": "ok"', conditional=False, **common)
+            api = load(
+                lambda chooser: url + str(chooser.randint(1, pages)),
+                expect=b'{"count":',
+                conditional=conditional,
+                **common,
+            )
         finally:
             stop(server)
         tracebacks = sum("Traceback" in line for line in Path(log.name).read_text().splitlines())
@@ -299,6 +322,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process page of 100")
     parser.add_argument("--skip-load", action="store_true", help="only the in-process comparison")
+    parser.add_argument(
+        "--conditional", action="store_true", help="clients send back the ETag of the pages they have (pollers)"
+    )
     args = parser.parse_args()
 
     import django
@@ -361,10 +387,12 @@ def main() -> None:
             pause=args.pause,
             workers=args.workers,
             threads=args.threads,
+            conditional=args.conditional,
         )
         print(
             f"\nUnder load: gunicorn {args.workers} workers × {args.threads} threads (gthread), {args.clients} "
-            f"clients, {f'{args.pause:g} s apart' if args.pause else 'without pause'}, a new connection per request; "
+            f"clients, {f'{args.pause:g} s apart' if args.pause else 'without pause'}, a new connection per request"
+            f"{', sending back ETags' if args.conditional else ''}; "
             f"server tracebacks: {tracebacks}"
         )
         for label, result in (
