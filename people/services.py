@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudx.core.text import nfc
-from schools.models import OrgUnit
+from schools.models import OrgUnit, School, SchoolYear
 
-from .models import ApiToken, Role, RoleAssignment, User
+from .models import ACTIVE_STATUSES, ApiToken, Enrolment, EnrolmentStatus, Role, RoleAssignment, Student, User
 
 # Which roles may be granted on which kind of unit: a teacher belongs to a school, unit staff to a unit.
 ROLE_UNIT_KINDS = {
@@ -86,3 +86,36 @@ def revoke_api_token(*, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def transfer_enrolment(
+    *, student: Student, from_school: School, to_school: School, school_year: SchoolYear, class_name: str = ""
+) -> Enrolment:
+    """Move a student's live enrolment of the year to another school: the old one becomes "Chuyển đi", the new one
+    carries the grade and the year's digital-learning facts (device, Internet, e-transcript) with it."""
+    if from_school.pk == to_school.pk:
+        raise ValidationError(_("Trường chuyển đến trùng với trường chuyển đi."))
+    source = (
+        Enrolment.objects.select_for_update()
+        .filter(student=student, school=from_school, school_year=school_year, status__in=ACTIVE_STATUSES)
+        .first()
+    )
+    if source is None:
+        raise ValidationError(_("Học sinh không có lượt học đang học tại trường chuyển đi trong năm học này."))
+    source.status = EnrolmentStatus.TRANSFERRED
+    source.save(update_fields=["status", "updated_at"])
+    target, _created = Enrolment.objects.update_or_create(
+        student=student,
+        school=to_school,
+        school_year=school_year,
+        defaults={
+            "grade": source.grade,
+            "class_name": nfc(class_name) or source.class_name,
+            "status": EnrolmentStatus.STUDYING,
+            "has_device": source.has_device,
+            "has_internet": source.has_internet,
+            "has_e_transcript": source.has_e_transcript,
+        },
+    )
+    return target

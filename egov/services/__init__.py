@@ -1,0 +1,19 @@
+"""Writes of the online-services app: one module per topic, the dossier core re-exported here."""
+
+from .dossiers import (
+    DossierError,
+    Upload,
+    add_attachments,
+    rate_dossier,
+    submit_dossier,
+    transition_dossier,
+)
+
+__all__ = [
+    "DossierError",
+    "Upload",
+    "add_attachments",
+    "rate_dossier",
+    "submit_dossier",
+    "transition_dossier",
+]
