@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "egov.admissions",
     "reports",
     "reports.maturity",
+    "reports.statforms",
 ]
 
 MIDDLEWARE = [

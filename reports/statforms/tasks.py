@@ -1,0 +1,1 @@
+"""Export jobs of the report forms."""
