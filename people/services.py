@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from edudx.core.text import nfc
 from schools.models import OrgUnit, School, SchoolYear
 
+from .authentication import token_cache_key
 from .models import ACTIVE_STATUSES, ApiToken, Enrolment, EnrolmentStatus, Role, RoleAssignment, Student, User
 
 # Which roles may be granted on which kind of unit: a teacher belongs to a school, unit staff to a unit.
@@ -85,6 +87,11 @@ def revoke_api_token(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+    # Dropped from the authentication cache now and again after the commit, so that no request in between can
+    # put the token back as it was.
+    cache_key = token_cache_key(token.key_hash)
+    cache.delete(cache_key)
+    transaction.on_commit(lambda: cache.delete(cache_key))
     return token
 
 

@@ -75,3 +75,19 @@ def test_create_api_token_command_rejects_unknown_unit(province):
 
     with pytest.raises(CommandError, match="KHONG-CO"):
         call_command("create_api_token", "--org-unit", "KHONG-CO", "--name", "X")
+
+
+def test_a_token_used_a_moment_ago_answers_401_as_soon_as_it_is_revoked(api_client, province):
+    token, key = services.create_api_token(org_unit=province.unit_a, name="Phần mềm thống kê Bảo Thắng")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get("/api/v1/schools/").status_code == 200  # now in the authentication cache
+    services.revoke_api_token(token=token)
+    assert api_client.get("/api/v1/schools/").status_code == 401
+
+
+def test_a_cached_token_costs_no_query(api_client, province, django_assert_num_queries):
+    _token, key = services.create_api_token(org_unit=province.unit_a, name="Phần mềm thống kê Bảo Thắng")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api_client.get("/api/v1/org-units/PGD-BT/")
+    with django_assert_num_queries(1):  # the org unit itself
+        assert api_client.get("/api/v1/org-units/PGD-BT/").status_code == 200
