@@ -10,7 +10,7 @@ from edudx.core.models import Job
 from edudx.core.scoping import Scope, scope_of
 from schools.models import OrgUnit, School, SchoolYear
 
-from .models import DataQualityScore
+from .models import DataQualityScore, IndicatorValue
 
 # Who sees the ranking and the "what to fix" pages: the registry's keepers, not teachers.
 QUALITY_ROLES = ("department_admin", "department_staff", "unit_staff", "school_admin")
@@ -104,3 +104,14 @@ def pending_quality_job(*, org_unit: OrgUnit, school_year: SchoolYear) -> Job | 
 
 def list_quality_jobs(*, visible_to: Any, ids: list[str]) -> list[Job]:
     return list(Job.objects.visible_to(visible_to).filter(kind=QUALITY_JOB_KIND, pk__in=ids).order_by("created_at"))
+
+
+def stored_indicator_values(
+    *, visible_to: Any, org_unit_ids: list[int], school_year: SchoolYear, codes: list[str]
+) -> list[IndicatorValue]:
+    """Stored values (never recomputed) of those indicators for those units and year, inside the caller's scope."""
+    return list(
+        IndicatorValue.objects.visible_to(visible_to)
+        .filter(org_unit_id__in=org_unit_ids, school_year=school_year, indicator__in=codes)
+        .select_related("org_unit")
+    )
