@@ -213,11 +213,9 @@ def test_score_round_needs_scores_and_serves_higher_scores_first(province):
     high = submit(round_, child_birth_date=birth, choices=["THPT-SO1-LC"])
     for application in (low, high):
         services.review_application(application=application, valid=True, by=None)
-    with (
-        time_machine.travel(round_.applications_close_at + dt.timedelta(hours=1)),
-        pytest.raises(services.AdmissionError),
-    ):
-        services.run_allocation(round=round_)
+    with time_machine.travel(round_.applications_close_at + dt.timedelta(hours=1)):
+        with pytest.raises(services.AdmissionError):
+            services.run_allocation(round=round_)
         services.set_exam_scores(
             round=round_,
             rows=[
