@@ -41,6 +41,12 @@ MENU = [
     ),
     (_("Tác vụ nền"), "job-list", "hourglass-split", None),
     (_("Khóa API"), "token-list", "key", {"department_admin", "unit_staff"}),
+    (
+        _("Dịch vụ công"),
+        "egov-inbox",
+        "inbox",
+        {"department_admin", "department_staff", "unit_staff", "school_admin"},
+    ),
 ]
 
 
