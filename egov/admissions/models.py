@@ -198,6 +198,15 @@ class Application(models.Model):
         FEMALE = "F", _("Nữ")
 
     round = models.ForeignKey(AdmissionRound, on_delete=models.PROTECT, related_name="applications")
+    # The dossier of the egov machinery (receipt code, history, ONLINE_DOSSIER_SHARE); its code is copied here.
+    dossier = models.OneToOneField(
+        "egov.Dossier",
+        verbose_name=_("hồ sơ thủ tục"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="admission_application",
+    )
     receipt_code = models.CharField(_("mã hồ sơ"), max_length=20, unique=True)
     idempotency_key = models.CharField(max_length=64, unique=True)
     child_national_id = models.CharField(_("mã định danh của trẻ"), max_length=12)

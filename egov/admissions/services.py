@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudx.core.text import nfc
+from egov.models import Dossier, Procedure, ProcedureKind
+from egov.services import DossierError, Upload, submit_dossier
+from egov.services.catalogue import upsert_procedure
 from people.national_id import NationalIdError, normalize_national_id, validate_national_id
+from schools.models import OrgUnit
 
 from . import allocation as alloc
 from .allocation_files import write_applicants, write_results, write_schools
@@ -41,7 +44,6 @@ from .models import (
     Ward,
 )
 
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 MAX_CHOICES = alloc.MAX_CHOICES
 MAX_SCORE = Decimal("1000")
 
@@ -78,11 +80,6 @@ def normalize_phone(raw: str) -> str:
             {"parent_phone": _("Số điện thoại không hợp lệ: cần 10 hoặc 11 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).")}
         )
     return digits
-
-
-def new_receipt_code(*, year: int) -> str:
-    """'TS-2026-7KQ2M9XD': readable aloud (no I/L/O/U), 40 random bits."""
-    return f"TS-{year}-" + "".join(secrets.choice(CROCKFORD) for _ in range(8))
 
 
 def _clean(*, round: AdmissionRound, data: ApplicationInput, editing: Application | None = None) -> dict[str, Any]:
@@ -177,11 +174,54 @@ def _check_open(round: AdmissionRound, at: dt.datetime) -> None:
         )
 
 
+PROCEDURE_CODE = "TS-DAUCAP"
+DOCUMENTS = [
+    {"code": "giay_khai_sinh", "label": "Bản sao giấy khai sinh của trẻ", "required": False},
+    {"code": "xac_nhan_cu_tru", "label": "Giấy xác nhận thông tin cư trú", "required": False},
+    {"code": "giay_uu_tien", "label": "Giấy tờ chứng nhận đối tượng ưu tiên (nếu có)", "required": False},
+]
+
+
+def admission_procedure(*, org_unit: OrgUnit | None = None) -> Procedure:
+    """The catalogue entry every admission dossier belongs to (created once, on the province's root unit)."""
+    procedure = Procedure.objects.filter(code=PROCEDURE_CODE).first()
+    if procedure is not None:
+        return procedure
+    root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first() or org_unit
+    try:
+        with transaction.atomic():
+            procedure, _created = upsert_procedure(
+                code=PROCEDURE_CODE,
+                name="Tuyển sinh đầu cấp (nhà trẻ, mẫu giáo, lớp 1, lớp 6, lớp 10)",
+                kind=ProcedureKind.ADMISSION,
+                description="Phụ huynh đăng ký tuyển sinh trực tuyến cho trẻ, không cần tài khoản; "
+                "theo dõi hồ sơ bằng mã hồ sơ và số điện thoại.",
+                competent_org_unit=root,
+                mode=Procedure.Mode.FULL_ONLINE,
+                processing_days=15,
+                required_documents=DOCUMENTS,
+                allowed_file_types=["pdf", "jpg", "png"],
+                max_attachment_bytes=5 * 1024 * 1024,
+            )
+    except IntegrityError:  # created by a concurrent first submission
+        procedure = Procedure.objects.get(code=PROCEDURE_CODE)
+    return procedure
+
+
 def submit_application(
-    *, round: AdmissionRound, data: ApplicationInput, idempotency_key: str, at: dt.datetime | None = None
+    *,
+    round: AdmissionRound,
+    data: ApplicationInput,
+    idempotency_key: str,
+    documents: Iterable[Upload] = (),
+    at: dt.datetime | None = None,
 ) -> Application:
-    """Stores a parent's application once per idempotency key (a repeat returns the first), before the deadline."""
-    key = nfc(str(idempotency_key or ""))[:64]
+    """Stores a parent's application once per idempotency key (a repeat returns the first), before the deadline.
+
+    The application is an online dossier of the TS-DAUCAP procedure (egov): its receipt code is the dossier's, the
+    documents are the dossier's attachments (checked by content), and it counts in ONLINE_DOSSIER_SHARE.
+    """
+    key = nfc(str(idempotency_key or ""))[:60]
     if not key:
         raise AdmissionError(_("Thiếu khóa chống gửi trùng; tải lại trang biểu mẫu và gửi lại."))
     existing = Application.objects.filter(idempotency_key=key).first()
@@ -190,21 +230,33 @@ def submit_application(
     at = at or timezone.now()
     _check_open(round, at)
     fields = _clean(round=round, data=data)
-    year = timezone.localdate(at).year
+    procedure = admission_procedure(org_unit=round.org_unit)
     try:
         with transaction.atomic():
-            for _attempt in range(5):
-                code = new_receipt_code(year=year)
-                if not Application.objects.filter(receipt_code=code).exists():
-                    break
+            dossier = submit_dossier(
+                procedure=procedure,
+                applicant_name=fields["parent_name"],
+                applicant_phone=fields["parent_phone"],
+                applicant_id_number=fields["child_national_id"],
+                data={"admission_round": round.code},
+                idempotency_key=f"ts:{key}",
+                channel=Dossier.Channel.ONLINE,
+                org_unit=round.org_unit,
+                attachments=list(documents),
+                submitted_at=at,
+                clean=False,
+            )
             return Application.objects.create(
                 round=round,
-                receipt_code=code,
+                dossier=dossier,
+                receipt_code=dossier.receipt_code,
                 idempotency_key=key,
                 consent_at=at,
                 submitted_at=at,
                 **fields,
             )
+    except DossierError as error:
+        raise AdmissionError({"documents": error.messages}) from None
     except IntegrityError:
         # Another request with the same key won the race: its application is the one. Otherwise the child got a
         # live application in between (the partial unique index): the same refusal as the check above.

@@ -8,12 +8,15 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from egov.admissions import services
 from egov.admissions.models import AdmissionRound, AllocationRun, Application, ApplicationStatus
+from egov.models import Dossier
+from egov.services import Upload
 from tests.admissions.factories import application_input, child_id, make_round, school_of, submit
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +29,9 @@ def round_(province):
 
 def test_submission_stores_the_application_with_a_receipt_code(round_):
     application = submit(round_, parent_phone="+84 912 345 678", choices=["TH-PHONGHAI", "THCS-XUANQUANG"])
-    assert application.receipt_code.startswith("TS-")
+    assert application.receipt_code == application.dossier.receipt_code
+    assert application.dossier.channel == Dossier.Channel.ONLINE
+    assert application.dossier.procedure.code == "TS-DAUCAP"
     assert application.parent_phone == "0912345678"
     assert application.status == ApplicationStatus.SUBMITTED
     assert [c.code for c in application.choices] == ["TH-PHONGHAI", "THCS-XUANQUANG"]
@@ -39,6 +44,29 @@ def test_the_same_idempotency_key_twice_stores_one_application(round_):
     again = services.submit_application(round=round_, data=data, idempotency_key="k-1")
     assert first.pk == again.pk
     assert Application.objects.count() == 1
+    assert Dossier.objects.count() == 1
+
+
+def test_documents_are_stored_with_the_dossier_and_a_disguised_file_is_refused(round_):
+    pdf = SimpleUploadedFile("khai-sinh.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    application = services.submit_application(
+        round=round_,
+        data=application_input(),
+        idempotency_key="k-doc",
+        documents=[Upload("giay_khai_sinh", pdf)],
+    )
+    assert application.dossier.attachments.get().document_code == "giay_khai_sinh"
+    fake = SimpleUploadedFile("cu-tru.pdf", b"MZ\x90\x00 this is a program, not a PDF")
+    with pytest.raises(services.AdmissionError) as error:
+        services.submit_application(
+            round=round_,
+            data=application_input(),
+            idempotency_key="k-doc-2",
+            documents=[Upload("xac_nhan_cu_tru", fake)],
+        )
+    assert "documents" in error.value.message_dict
+    assert Application.objects.count() == 1
+    assert Dossier.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -74,6 +102,7 @@ def test_bad_input_is_refused_with_a_vietnamese_message_and_nothing_stored(round
     assert field in error.value.message_dict
     assert all(message and message[0].isupper() for message in error.value.message_dict[field])
     assert Application.objects.count() == 0
+    assert Dossier.objects.count() == 0
 
 
 def test_a_second_live_application_for_the_same_child_is_refused(round_):
