@@ -229,6 +229,12 @@ def _pieces(body: str, markers: str, base: int) -> list[tuple[str, str, int]]:
     return pieces
 
 
+def _is_matching(content: str) -> bool:
+    """The first "=" piece holds "->" before any "#" (pairs carry no feedback; a short answer's feedback may)."""
+    pieces = content.split("=")[1:]
+    return bool(pieces) and "->" in pieces[0].partition("#")[0]
+
+
 def _parse_answers(item: QItem, body: str, base: int) -> None:
     if "####" in body:
         body, _sep, general = body.partition("####")
@@ -249,7 +255,7 @@ def _parse_answers(item: QItem, body: str, base: int) -> None:
             answer, feedback = _split_feedback(rest)
             item.answers.append(QAnswer(text=answer, fraction=weight, feedback=feedback))
         return
-    if "=" in content and "->" in content:
+    if "=" in content and _is_matching(content):
         item.qtype = MATCHING
         for _marker, piece, offset in _pieces(content, "=", base + lead):
             if "->" not in piece:
