@@ -5,6 +5,7 @@ from .dossiers import (
     Upload,
     add_attachments,
     rate_dossier,
+    resubmit_dossier,
     submit_dossier,
     transition_dossier,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "Upload",
     "add_attachments",
     "rate_dossier",
+    "resubmit_dossier",
     "submit_dossier",
     "transition_dossier",
 ]

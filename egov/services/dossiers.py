@@ -435,6 +435,15 @@ def add_attachments(*, dossier: Dossier, uploads: Iterable[Upload]) -> list[Doss
 
 
 @transaction.atomic
+def resubmit_dossier(*, dossier: Dossier, uploads: Iterable[Upload], comment: str) -> Dossier:
+    """The applicant sends the documents asked for: files stored, status "resubmitted", the clock runs again."""
+    if dossier.status != DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED:
+        raise DossierError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
+    add_attachments(dossier=dossier, uploads=uploads)
+    return transition_dossier(dossier=dossier, to=DossierStatus.RESUBMITTED, by=None, comment=comment)
+
+
+@transaction.atomic
 def assign_dossier(*, dossier: Dossier, to: Any, by: Any) -> Dossier:
     """Give a dossier to a staff member who may process it."""
     if not can_process(dossier=dossier, by=by):

@@ -65,6 +65,34 @@ def make_people(school):
     return student, staff
 
 
+def make_dossier_values(school) -> dict[str, str]:
+    """A dossier (with a file) processed by the school: the egov routes take its receipt code and file id."""
+    import io
+
+    from egov.services import Upload, submit_dossier
+    from egov.services.catalogue import upsert_procedure
+
+    procedure, _created = upsert_procedure(
+        code=f"TT-{school.code}",
+        name="Xác nhận học bạ",
+        competent_org_unit=school.org_unit,
+        mode="full_online",
+        processing_days=5,
+    )
+    pdf = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    pdf.name, pdf.size = "don.pdf", len(pdf.getvalue())
+    dossier = submit_dossier(
+        procedure=procedure,
+        applicant_name="Lò Thị Mai",
+        applicant_phone="0912345678",
+        applicant_id_number="010185001234",
+        data={},
+        idempotency_key=f"matrix-{school.code}",
+        attachments=[Upload("", pdf)],
+    )
+    return {"receipt_code": dossier.receipt_code, "attachment_id": str(dossier.attachments.get().pk)}
+
+
 def fill(route: str, values: dict[str, str]) -> str:
     def value(match: re.Match) -> str:
         name = match.group(1) or match.group(2)
@@ -96,6 +124,7 @@ def test_every_identified_route_hides_other_schools_objects(client_for, province
         "batch_id": str(batch_b.pk),
         "student_pk": str(student_b.pk),
         "staff_pk": str(staff_b.pk),
+        **make_dossier_values(province.school_b),
     }
     client = client_for(province.users["school_a_admin"])
     tried = []
@@ -128,6 +157,7 @@ def test_the_same_routes_answer_for_own_objects(client_for, province):
         "batch_id": str(batch_a.pk),
         "student_pk": str(student_a.pk),
         "staff_pk": str(staff_a.pk),
+        **make_dossier_values(province.school_a),
     }
     client = client_for(user)
     reachable = [
