@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_dashboard
 
 urlpatterns = [
+    path("reports/forms/", include("reports.statforms.urls")),
     path("quality/", views.quality_ranking, name="quality-ranking"),
     path("quality/recompute/", views.quality_recompute, name="quality-recompute"),
     path("quality/<str:code>/", views.quality_school, name="quality-school"),

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from edudx.core.api.views import JobViewSet
 from people.api.views import ApiTokenViewSet
+from reports.api.statforms import FormBundleViewSet, ReportFormViewSet
 from reports.api.views import ExportViewSet, IndicatorValueViewSet, IndicatorViewSet
 from schools.api.imports import ImportBatchViewSet
 from schools.api.views import OrgUnitViewSet, SchoolViewSet
@@ -18,6 +19,8 @@ router.register("imports", ImportBatchViewSet, basename="api-import")
 router.register("indicators", IndicatorViewSet, basename="api-indicator")
 router.register("indicator-values", IndicatorValueViewSet, basename="api-indicator-value")
 router.register("exports", ExportViewSet, basename="api-export")
+router.register("reports/forms", ReportFormViewSet, basename="api-report-form")
+router.register("reports/form-bundles", FormBundleViewSet, basename="api-report-form-bundle")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

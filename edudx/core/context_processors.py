@@ -28,6 +28,12 @@ MENU = [
         {"department_admin", "department_staff", "unit_staff", "school_admin"},
     ),
     (
+        _("Báo cáo thống kê"),
+        "statform-list",
+        "file-earmark-spreadsheet",
+        {"department_admin", "department_staff", "unit_staff", "school_admin"},
+    ),
+    (
         _("Chất lượng dữ liệu"),
         "quality-ranking",
         "clipboard-check",

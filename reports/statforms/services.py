@@ -122,7 +122,7 @@ def submit_form(*, form: FormDefinition, school: School, school_year: SchoolYear
     return submission
 
 
-def _approver_step(submission: FormSubmission, by: Any) -> str:
+def review_step(submission: FormSubmission, by: Any) -> str:
     """Which step the person may take on the submission now: unit_approve, department_approve, or an error."""
     path = submission.school.org_unit.path
     unit = managing_unit(school=submission.school, school_year=submission.school_year)
@@ -149,7 +149,7 @@ def _approver_step(submission: FormSubmission, by: Any) -> str:
 def approve_submission(*, submission: FormSubmission, by: Any, comment: str = "") -> FormSubmission:
     """The management unit approves a submitted form, then the department approves and so locks its figures."""
     submission = _locked(submission.pk)
-    step = _approver_step(submission, by)
+    step = review_step(submission, by)
     before = submission.status
     if step == Action.UNIT_APPROVE:
         submission.status = Status.UNIT_APPROVED
@@ -168,7 +168,7 @@ def return_submission(*, submission: FormSubmission, by: Any, comment: str) -> F
     if not comment:
         raise ApprovalError(_("Hãy ghi ý kiến: trường cần sửa gì trước khi nộp lại."))
     submission = _locked(submission.pk)
-    _approver_step(submission, by)
+    review_step(submission, by)
     before = submission.status
     submission.status = Status.RETURNED
     submission.comment = comment[:2000]
