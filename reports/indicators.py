@@ -658,6 +658,7 @@ INDICATORS: dict[str, Indicator] = _indicators(
         target_2025=_pct("80"),
         target_2030=_pct("90"),
         scope="province",
+        province_source=selector("egov.selectors.online_dossier_counts"),
     ),
     Indicator(
         code="FULL_ONLINE_PROCEDURE_SHARE",
@@ -669,6 +670,7 @@ INDICATORS: dict[str, Indicator] = _indicators(
         target_2025=_pct("100"),
         target_2030=None,
         scope="province",
+        province_source=selector("egov.selectors.full_online_procedure_counts"),
     ),
     Indicator(
         code="ON_TIME_DOSSIER_SHARE",
@@ -680,6 +682,7 @@ INDICATORS: dict[str, Indicator] = _indicators(
         target_2025=_pct("100"),
         target_2030=None,
         scope="province",
+        province_source=selector("egov.selectors.on_time_dossier_counts"),
     ),
     Indicator(
         code="SATISFACTION_SHARE",
@@ -691,6 +694,7 @@ INDICATORS: dict[str, Indicator] = _indicators(
         target_2025=_pct("80"),
         target_2030=None,
         scope="province",
+        province_source=selector("egov.selectors.satisfaction_counts"),
     ),
 )
 
