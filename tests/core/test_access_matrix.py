@@ -93,6 +93,21 @@ def make_dossier_values(school) -> dict[str, str]:
     return {"receipt_code": dossier.receipt_code, "attachment_id": str(dossier.attachments.get().pk)}
 
 
+def make_submission_values(school) -> dict[str, str]:
+    """A report form the school submitted: the report-form routes take a form code and the submission's id."""
+    from reports.statforms.models import FormSubmission
+
+    submission = FormSubmission.objects.create(
+        form_code="TH-DN",
+        form_version="2026.1",
+        school=school,
+        school_year=SchoolYear.objects.get(code="2025-2026"),
+        period="start",
+        status=FormSubmission.Status.SUBMITTED,
+    )
+    return {"form_code": "TH-DN", "submission_id": str(submission.pk)}
+
+
 def fill(route: str, values: dict[str, str]) -> str:
     def value(match: re.Match) -> str:
         name = match.group(1) or match.group(2)
@@ -125,6 +140,7 @@ def test_every_identified_route_hides_other_schools_objects(client_for, province
         "student_pk": str(student_b.pk),
         "staff_pk": str(staff_b.pk),
         **make_dossier_values(province.school_b),
+        **make_submission_values(province.school_b),
     }
     client = client_for(province.users["school_a_admin"])
     tried = []
@@ -158,6 +174,7 @@ def test_the_same_routes_answer_for_own_objects(client_for, province):
         "student_pk": str(student_a.pk),
         "staff_pk": str(staff_a.pk),
         **make_dossier_values(province.school_a),
+        **make_submission_values(province.school_a),
     }
     client = client_for(user)
     reachable = [
