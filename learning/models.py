@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -313,3 +315,246 @@ class BlueprintCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic.code} {self.level} × {self.count}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Resources
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class ResourceQuerySet(ScopedQuerySet):
+    scope_path = "org_unit__path"
+
+    def visible_to(self, principal, *, roles=None):
+        """The owning unit's subtree (and the units above it) sees every state; others see published resources
+        whose audience reaches them; a reviewer also sees what is assigned to them. Anonymous: public ones."""
+        scope = scope_of(principal)
+        if scope.unrestricted:
+            return self.all()
+        public = Q(status=ContentStatus.PUBLISHED, audience=Resource.Audience.PUBLIC)
+        if scope.is_empty:
+            return self.filter(public)
+        own = scope.q("org_unit__path")
+        reaches = (
+            Q(audience__in=[Resource.Audience.PUBLIC, Resource.Audience.PROVINCE])
+            | Q(audience_path__in=scope_prefixes(scope))
+            | scope.q("audience_path")
+        )
+        condition = own | (Q(status=ContentStatus.PUBLISHED) & reaches)
+        user_id = getattr(principal, "pk", None) if not getattr(principal, "is_api_token", False) else None
+        if user_id is not None:
+            condition |= Q(pk__in=Review.objects.filter(reviewer_id=user_id).values("resource_id"))
+        return self.filter(condition)
+
+
+class Resource(models.Model):
+    """A learning resource: a file or a link, with licence, author, owning unit, audience and knowledge units."""
+
+    class Kind(models.TextChoices):
+        E_LECTURE = "e_lecture", _("Bài giảng điện tử")
+        VIDEO = "video", _("Video")
+        E_TEXTBOOK = "e_textbook", _("Sách giáo khoa điện tử")
+        SIMULATION = "simulation", _("Mô phỏng, thí nghiệm ảo")
+        DOCUMENT = "document", _("Tài liệu")
+        TEST = "test", _("Đề kiểm tra")
+
+    class Audience(models.TextChoices):
+        SCHOOL = "school", _("Trong trường")
+        UNIT = "unit", _("Trong đơn vị quản lý")
+        PROVINCE = "province", _("Toàn tỉnh")
+        PUBLIC = "public", _("Công khai")
+
+    class Licence(models.TextChoices):
+        CC_BY = "CC-BY-4.0", "CC BY 4.0"
+        CC_BY_SA = "CC-BY-SA-4.0", "CC BY-SA 4.0"
+        CC_BY_NC = "CC-BY-NC-4.0", "CC BY-NC 4.0"
+        CC_BY_NC_SA = "CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0"
+        CC0 = "CC0-1.0", "CC0 1.0"
+        RESERVED = "reserved", _("Bảo lưu mọi quyền (dùng trong ngành)")
+
+    uid = models.UUIDField(_("mã học liệu"), default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    description = models.TextField(_("mô tả"), blank=True)
+    kind = models.CharField(_("loại học liệu"), max_length=16, choices=Kind.choices)
+    subject = models.ForeignKey(Subject, verbose_name=_("môn học"), on_delete=models.PROTECT, related_name="+")
+    grade = models.PositiveSmallIntegerField(_("lớp"))
+    level = models.CharField(_("cấp học"), max_length=4, choices=SchoolLevel.choices, editable=False)
+    knowledge_units = models.ManyToManyField(
+        KnowledgeUnit, verbose_name=_("đơn vị kiến thức"), blank=True, related_name="resources"
+    )
+    licence = models.CharField(_("giấy phép"), max_length=20, choices=Licence.choices)
+    author = models.CharField(_("tác giả"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đóng góp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị sở hữu"), on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(_("phạm vi chia sẻ"), max_length=10, choices=Audience.choices)
+    # Path of the unit whose subtree the audience is (the school, its management unit, the province root).
+    audience_path = models.CharField(max_length=255, editable=False, db_index=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ContentStatus.choices, default=ContentStatus.DRAFT, db_index=True
+    )
+    source = models.CharField(_("nguồn"), max_length=120, blank=True)  # "LMS: <token name>" for LMS submissions
+    external_id = models.CharField(_("mã ở hệ thống nguồn"), max_length=120, blank=True)
+    # Lower-case, accent-free (đ → d) text of title, description, author, subject, grade and knowledge units.
+    search_text = models.TextField(editable=False, default="")
+    takedown_reason = models.TextField(_("lý do gỡ"), blank=True)
+    submitted_at = models.DateTimeField(_("gửi thẩm định lúc"), null=True, blank=True)
+    published_at = models.DateTimeField(_("xuất bản lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("học liệu")
+        verbose_name_plural = _("học liệu")
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=12), name="resource_grade_1_to_12"),
+            models.CheckConstraint(condition=~Q(title=""), name="resource_titled"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="one_resource_per_lms_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "subject", "grade"], name="resource_facets")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _resource_file_name(instance: ResourceVersion, filename: str) -> str:
+    # A random name, no extension, outside any served folder: the original name is kept only in the row.
+    return f"learning/resources/{uuid.uuid4().hex}"
+
+
+class ResourceVersion(models.Model):
+    """One version of a resource: an uploaded file (type sniffed from its content) or a link."""
+
+    INLINE_TYPES = (
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "video/mp4",
+        "video/webm",
+        "audio/mpeg",
+    )
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    file = models.FileField(_("tệp"), upload_to=_resource_file_name, blank=True)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    content_type = models.CharField(_("loại nội dung"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    link_url = models.URLField(_("đường dẫn"), max_length=1000, blank=True)
+    note = models.CharField(_("ghi chú phiên bản"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["resource", "-number"]
+        verbose_name = _("phiên bản học liệu")
+        verbose_name_plural = _("phiên bản học liệu")
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "number"], name="one_version_number_per_resource"),
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(link_url="")) | (~Q(file="") & Q(link_url="")), name="version_file_xor_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} v{self.number}"
+
+    @property
+    def previewable(self) -> str:
+        """ "pdf", "image", "video", "audio" or "" (download only)."""
+        if not self.file or self.content_type not in self.INLINE_TYPES:
+            return ""
+        return "pdf" if self.content_type == "application/pdf" else self.content_type.split("/")[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Review council
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class CouncilMember(models.Model):
+    """A reviewer of the subject council for one subject and school level."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(Subject, verbose_name=_("môn học"), on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("cấp học"), max_length=4, choices=SchoolLevel.choices)
+    is_active = models.BooleanField(_("đang tham gia"), default=True)
+
+    class Meta:
+        verbose_name = _("thành viên hội đồng thẩm định")
+        verbose_name_plural = _("thành viên hội đồng thẩm định")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "subject", "level"], name="one_council_seat_per_subject_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.subject} {self.level}"
+
+
+class Review(models.Model):
+    """A reviewer's assignment on a resource or a question in one review round, and their verdict."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Đồng ý xuất bản")
+        CHANGES = "changes", _("Yêu cầu chỉnh sửa")
+        REJECT = "reject", _("Không duyệt")
+
+    RUBRIC = (
+        ("accuracy", _("Chính xác về nội dung, kiến thức")),
+        ("curriculum", _("Phù hợp chương trình, mức độ và đối tượng")),
+        ("pedagogy", _("Phương pháp, tính sư phạm")),
+        ("presentation", _("Trình bày, chất lượng kỹ thuật")),
+        ("legal", _("Bản quyền và tính pháp lý")),
+    )
+
+    resource = models.ForeignKey(Resource, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField(_("lượt thẩm định"), default=1)
+    decision = models.CharField(_("kết luận"), max_length=10, choices=Decision.choices, blank=True)
+    scores = models.JSONField(_("điểm theo tiêu chí"), default=dict, blank=True)
+    comment = models.TextField(_("nhận xét"), blank=True)
+    assigned_at = models.DateTimeField(_("phân công lúc"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("kết luận lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        verbose_name = _("phiếu thẩm định")
+        verbose_name_plural = _("phiếu thẩm định")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resource__isnull=False, question__isnull=True)
+                | Q(resource__isnull=True, question__isnull=False),
+                name="review_of_one_item",
+            ),
+            models.UniqueConstraint(fields=["resource", "reviewer", "round"], name="one_review_per_resource_round"),
+            models.UniqueConstraint(fields=["question", "reviewer", "round"], name="one_review_per_question_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.resource or self.question} ({self.round})"
+
+    @property
+    def item(self) -> Resource | Question:
+        return self.resource if self.resource_id else self.question  # type: ignore[return-value]
+
+    @property
+    def average(self) -> float | None:
+        values = [v for v in self.scores.values() if isinstance(v, int | float)]
+        return sum(values) / len(values) if values else None
