@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/", include("egov.api.urls")),
     path("api/v1/", include("egov.admissions.api.urls")),
     path("api/v1/", include("learning.api.urls")),
+    path("api/v1/", include("reports.maturity.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

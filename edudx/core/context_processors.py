@@ -40,6 +40,12 @@ MENU = [
         {"department_admin", "department_staff", "unit_staff", "school_admin"},
     ),
     (
+        _("Chuyển đổi số"),
+        "maturity-home",
+        "speedometer2",
+        {"department_admin", "department_staff", "unit_staff", "school_admin"},
+    ),
+    (
         _("Nhập dữ liệu"),
         "import-list",
         "upload",

@@ -6,3 +6,7 @@ class MaturityConfig(AppConfig):
     name = "reports.maturity"
     label = "maturity"
     verbose_name = "Đánh giá chuyển đổi số trường học"
+
+    def ready(self) -> None:
+        # edudx/celery.py autodiscovers the top-level apps only: register the export job with the workers here.
+        from . import tasks  # noqa: F401

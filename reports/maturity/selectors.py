@@ -25,6 +25,11 @@ def can_list(*, visible_to: Any) -> bool:
     return not scope_of(visible_to).only(LIST_ROLES).is_empty
 
 
+def holds_role(*, visible_to: Any, school: School, roles: tuple[str, ...]) -> bool:
+    scope = scope_of(visible_to)
+    return any(scope.has_role(role, school.org_unit.path) for role in roles)
+
+
 def own_schools(*, visible_to: Any) -> QuerySet[School]:
     """Schools the caller holds ``school_admin`` on (where a self-assessment is filled in)."""
     return (

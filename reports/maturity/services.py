@@ -94,6 +94,10 @@ def publication_deadline(school_year: SchoolYear) -> date:
     return date(_second_year(school_year), 6, 20)
 
 
+def today() -> date:
+    return timezone.localdate()
+
+
 def can_submit_on(assessment: Assessment, day: date) -> bool:
     """Before or on the deadline, or within a reopening granted by the department."""
     if day <= submission_deadline(assessment.school_year):

@@ -23,6 +23,7 @@ from learning.demo import seed_learning
 from people.demo import DEMO_PASSWORD, enrolled_rolls, seed_demo_accounts, seed_demo_people
 from people.models import ACTIVE_STATUSES, Employment, Enrolment, Position, Role
 from reports.indicators import compute_indicators
+from reports.maturity.demo import seed_maturity
 from schools.demo import Province, seed_province, seed_school_records
 from schools.models import FacilityItem, FeeCollection, OrgUnit, SchoolInfrastructure, SchoolYear, TeachingActivity
 from schools.services import get_or_open_school_year, parse_school_year
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         province.created.update(seed_learning(department=province.department))
         # Both years' indicator values, so that the dashboards have figures and a trend from the start.
         indicator_values = {y.code: compute_indicators(school_year=y) for y in (previous, year)}
+        province.created.update(seed_maturity(school_year=year))  # after the indicators: the pre-fill reads them
         seconds = time.perf_counter() - started
         self._summary(province, year=year, previous=previous, seconds=seconds)
         self._volumes(province, years=(previous, year))

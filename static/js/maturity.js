@@ -1,0 +1,38 @@
+/* DX maturity summary: a stacked bar of schools per level for each unit (ECharts, SVG). The table beside it
+   carries the same figures, so without JavaScript nothing is lost. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var element = document.querySelector("[data-edx-dx-chart]");
+    var source = document.getElementById("dx-chart-data");
+    if (!element || !source || !window.echarts) {
+      return;
+    }
+    var data = JSON.parse(source.textContent);
+    if (!data.units || !data.units.length) {
+      return;
+    }
+    element.hidden = false;
+    element.style.height = Math.max(260, data.units.length * 36 + 90) + "px";
+    var chart = window.echarts.init(element, null, { renderer: "svg", locale: "VI" });
+    chart.setOption({
+      aria: { enabled: true },
+      color: ["#dc3545", "#fd7e14", "#198754"],
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: data.units.slice().reverse() },
+      series: data.series.map(function (s) {
+        return {
+          name: s.name,
+          type: "bar",
+          stack: "levels",
+          label: { show: true, formatter: function (p) { return p.value ? p.value : ""; } },
+          data: s.data.slice().reverse()
+        };
+      })
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+})();
