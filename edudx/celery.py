@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edudx.settings.local")
 
 app = Celery("edudx")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["edudx.core", "schools", "people", "learning", "egov", "reports"])
+app.autodiscover_tasks(["edudx.core", "schools", "people", "learning", "egov", "egov.admissions", "reports"])
 
 app.conf.beat_schedule = {
     "recover-lost-jobs": {"task": "edudx.core.tasks.recover_lost_jobs_task", "schedule": 300.0},

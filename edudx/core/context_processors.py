@@ -59,6 +59,12 @@ MENU = [
         "inbox",
         {"department_admin", "department_staff", "unit_staff", "school_admin"},
     ),
+    (
+        _("Tuyển sinh"),
+        "admissions-staff-rounds",
+        "person-plus",
+        {"department_admin", "department_staff", "unit_staff", "school_admin"},
+    ),
 ]
 
 
