@@ -108,6 +108,19 @@ def make_submission_values(school) -> dict[str, str]:
     return {"form_code": "TH-DN", "submission_id": str(submission.pk)}
 
 
+def make_evidence_values(school, user) -> dict[str, str]:
+    """A DX self-assessment with an evidence file: the maturity download routes take the file's id."""
+    from reports.maturity import services as maturity_services
+
+    assessment = maturity_services.start_assessment(
+        school=school, school_year=SchoolYear.objects.get(code="2025-2026"), by=user
+    )
+    evidence = maturity_services.attach_evidence(
+        assessment=assessment, criterion_code="QT1", name="ke-hoach.pdf", content=b"%PDF-1.4\n%%EOF\n", by=user
+    )
+    return {"evidence_id": str(evidence.pk)}
+
+
 def fill(route: str, values: dict[str, str]) -> str:
     def value(match: re.Match) -> str:
         name = match.group(1) or match.group(2)
@@ -140,6 +153,7 @@ def test_every_identified_route_hides_other_schools_objects(client_for, province
         "student_pk": str(student_b.pk),
         "staff_pk": str(staff_b.pk),
         **make_dossier_values(province.school_b),
+        **make_evidence_values(province.school_b, province.users["school_b_admin"]),
         **make_submission_values(province.school_b),
     }
     client = client_for(province.users["school_a_admin"])
@@ -174,6 +188,7 @@ def test_the_same_routes_answer_for_own_objects(client_for, province):
         "student_pk": str(student_a.pk),
         "staff_pk": str(staff_a.pk),
         **make_dossier_values(province.school_a),
+        **make_evidence_values(province.school_a, province.users["school_a_admin"]),
         **make_submission_values(province.school_a),
     }
     client = client_for(user)
