@@ -19,7 +19,7 @@ PUBLIC_STATUSES = (
     AdmissionRound.Status.CLOSED,
 )
 # Roles that manage admissions on the units they hold them on (teachers and reviewers do not).
-STAFF_ROLES = ("department_admin", "department_staff", "unit_staff", "school_admin")
+STAFF_ROLES = ("department_admin", "department_staff", "unit_staff", "school_admin", "api_token")
 ORGANISER_ROLES = ("department_admin", "department_staff", "unit_staff")
 
 
