@@ -68,7 +68,7 @@ class SearchResult:
 
 def _postgres(queryset: QuerySet[Resource], words: list[str]) -> tuple[QuerySet[Resource], bool]:
     vector = SimpleVector(FUnaccent(F("search_text")))
-    raw = " & ".join(words[:-1] + [words[-1] + ":*"])
+    raw = " & ".join([*words[:-1], words[-1] + ":*"])
     query = SearchQuery(raw, config="simple", search_type="raw")
     matched = (
         queryset.annotate(search_vector=vector)

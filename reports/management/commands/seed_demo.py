@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from egov.admissions.demo import seed_admissions
 from learning.demo import seed_learning
 from people.demo import DEMO_PASSWORD, enrolled_rolls, seed_demo_accounts, seed_demo_people
 from people.models import ACTIVE_STATUSES, Employment, Enrolment, Position, Role
@@ -64,6 +65,9 @@ class Command(BaseCommand):
         province.created.update(people)
         province.created.update(records)
         province.created.update(seed_learning(department=province.department))
+        province.created.update(
+            seed_admissions(department=province.department, schools=province.schools, school_year=year, seed=SEED)
+        )
         # Both years' indicator values, so that the dashboards have figures and a trend from the start.
         indicator_values = {y.code: compute_indicators(school_year=y) for y in (previous, year)}
         province.created.update(seed_maturity(school_year=year))  # after the indicators: the pre-fill reads them
