@@ -24,6 +24,7 @@ from learning.demo import seed_learning
 from people.demo import DEMO_PASSWORD, enrolled_rolls, seed_demo_accounts, seed_demo_people
 from people.models import ACTIVE_STATUSES, Employment, Enrolment, Position, Role
 from reports.indicators import compute_indicators
+from reports.statforms.demo import seed_statforms
 from reports.maturity.demo import seed_maturity
 from schools.demo import Province, seed_province, seed_school_records
 from schools.models import FacilityItem, FeeCollection, OrgUnit, SchoolInfrastructure, SchoolYear, TeachingActivity
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         province.created.update(people)
         province.created.update(records)
         province.created.update(seed_learning(department=province.department))
+        province.created.update(seed_statforms(school_year=year))  # deadlines and some submitted forms
         province.created.update(
             seed_admissions(department=province.department, schools=province.schools, school_year=year, seed=SEED)
         )
