@@ -24,8 +24,8 @@ from learning.demo import seed_learning
 from people.demo import DEMO_PASSWORD, enrolled_rolls, seed_demo_accounts, seed_demo_people
 from people.models import ACTIVE_STATUSES, Employment, Enrolment, Position, Role
 from reports.indicators import compute_indicators
-from reports.statforms.demo import seed_statforms
 from reports.maturity.demo import seed_maturity
+from reports.statforms.demo import seed_statforms
 from schools.demo import Province, seed_province, seed_school_records
 from schools.models import FacilityItem, FeeCollection, OrgUnit, SchoolInfrastructure, SchoolYear, TeachingActivity
 from schools.services import get_or_open_school_year, parse_school_year
