@@ -237,12 +237,14 @@ def submit_dossier(
     by: Any = None,
     calendar: WorkCalendar | None = None,
     clean: bool = True,
+    receipt_code: str | None = None,
 ) -> Dossier:
     """Store a dossier once per idempotency key (a repeat returns the first one) with its receipt code and due date.
 
     ``org_unit`` is the unit that processes it (the procedure's competent unit by default); ``second_org_unit`` a
     unit that must also act (the sending school of a transfer). ``clean=False`` is for callers that validated the
     form data themselves (admissions). ``by`` is the staff member who keyed in an offline dossier.
+    ``receipt_code`` is for the seeded demo only (a reproducible province); everyone else gets a random one.
     """
     key = nfc(str(idempotency_key or ""))[:64]
     if not key:
@@ -271,6 +273,7 @@ def submit_dossier(
     try:
         with transaction.atomic():
             dossier = _create_with_unique_code(
+                fixed_code=receipt_code,
                 procedure=procedure,
                 org_unit=org_unit or procedure.competent_org_unit,
                 second_org_unit=second_org_unit,
@@ -304,10 +307,10 @@ def submit_dossier(
     return dossier
 
 
-def _create_with_unique_code(**fields: Any) -> Dossier:
+def _create_with_unique_code(*, fixed_code: str | None = None, **fields: Any) -> Dossier:
     year = timezone.localdate(fields["submitted_at"]).year
     for _attempt in range(5):
-        code = new_receipt_code(year=year)
+        code = fixed_code or new_receipt_code(year=year)
         if Dossier.objects.filter(receipt_code=code).exists():
             continue  # one chance in 2**40 per live code; checked so the savepoint below rarely has to catch it
         try:

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from egov.admissions.demo import seed_admissions
+from egov.demo import seed_egov
 from learning.demo import seed_learning
 from people.demo import DEMO_PASSWORD, enrolled_rolls, seed_demo_accounts, seed_demo_people
 from people.models import ACTIVE_STATUSES, Employment, Enrolment, Position, Role
@@ -66,6 +67,16 @@ class Command(BaseCommand):
         province.created.update(people)
         province.created.update(records)
         province.created.update(seed_learning(department=province.department))
+        province.created.update(
+            seed_egov(
+                department=province.department,
+                units=province.units,
+                schools=province.schools,
+                years=(previous, year),
+                scale=scale,
+                seed=SEED,
+            )
+        )
         province.created.update(seed_statforms(school_year=year))  # deadlines and some submitted forms
         province.created.update(
             seed_admissions(department=province.department, schools=province.schools, school_year=year, seed=SEED)
