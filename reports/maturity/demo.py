@@ -15,6 +15,7 @@ from schools.models import School, SchoolYear
 from . import criteria_4725, services
 from .loader import load_criteria_set
 from .models import Assessment, Status
+from .selectors import CONCERNED_SCHOOLS
 
 SEED = 4725
 LIMIT = 40
@@ -30,15 +31,18 @@ def seed_maturity(*, school_year: SchoolYear, limit: int = LIMIT) -> Counter[str
     rng = random.Random(SEED)
     done = set(Assessment.objects.filter(school_year=school_year).values_list("school_id", flat=True))
     schools = list(
-        School.objects.filter(org_unit__is_active=True).select_related("org_unit").order_by("org_unit__code")[:limit]
+        School.objects.filter(CONCERNED_SCHOOLS, org_unit__is_active=True)
+        .select_related("org_unit")
+        .order_by("org_unit__code")[:limit]
     )
-    # The demo school officers' schools are drafts, pre-filled, for them to try the form.
+    # The demo school officers' schools are drafts, pre-filled, for them to try the form (a preschool is not
+    # assessed with Decision 4725's set: the second officer's preschool gets none).
     officers = set(
         RoleAssignment.objects.filter(user__username__in=DEMO_OFFICERS, role="school_admin").values_list(
             "org_unit_id", flat=True
         )
     )
-    schools += list(School.objects.filter(pk__in=officers - {s.pk for s in schools}))
+    schools += list(School.objects.filter(CONCERNED_SCHOOLS, pk__in=officers - {s.pk for s in schools}))
     for index, school in enumerate(schools):
         if school.pk in done:
             continue

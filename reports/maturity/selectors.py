@@ -15,6 +15,22 @@ from .models import Assessment, AssessmentItem, AssessmentTransition, Evidence, 
 MATURITY_ROLES = ("department_admin", "department_staff", "unit_staff", "school_admin", "api_token")
 LIST_ROLES = ("department_admin", "department_staff", "unit_staff", "api_token")
 NOT_SUBMITTED = (Status.DRAFT, Status.RETURNED)
+# Decision 4725 assesses general-education and continuing-education schools; a preschool-only school is not
+# assessed with this set (it is left out of completeness and totals, and cannot start an assessment).
+CONCERNED_SCHOOLS = Q(level_th=True) | Q(level_thcs=True) | Q(level_thpt=True) | Q(level_gdtx=True)
+
+
+def concerned_schools(*, visible_to: Any, unit: OrgUnit | None = None) -> QuerySet[School]:
+    """Active general and continuing-education schools in the reviewer's scope (``unit``: its subtree)."""
+    schools = School.objects.visible_to(visible_to, roles=LIST_ROLES)
+    schools = schools.filter(CONCERNED_SCHOOLS, org_unit__is_active=True)
+    if unit is not None:
+        schools = schools.filter(org_unit__path__startswith=unit.path)
+    return schools
+
+
+def is_concerned(school: School) -> bool:
+    return bool(school.level_th or school.level_thcs or school.level_thpt or school.level_gdtx)
 
 
 def can_use_maturity(*, visible_to: Any) -> bool:
@@ -124,9 +140,7 @@ def list_not_submitted(*, visible_to: Any, school_year: SchoolYear, unit: OrgUni
     submitted = Assessment.objects.filter(school=OuterRef("pk"), school_year=school_year).exclude(
         status__in=NOT_SUBMITTED
     )
-    schools = School.objects.visible_to(visible_to, roles=LIST_ROLES).filter(org_unit__is_active=True)
-    if unit is not None:
-        schools = schools.filter(org_unit__path__startswith=unit.path)
+    schools = concerned_schools(visible_to=visible_to, unit=unit)
     return (
         schools.filter(~Exists(submitted))
         .select_related("org_unit__parent")
@@ -157,9 +171,7 @@ def published_levels_by_unit(
         .values("school__org_unit__parent__code", "school__org_unit__parent__name")
         .annotate(**{f"level_{lv}": Count("pk", filter=Q(level=lv)) for lv in Level.values})
     )
-    schools = School.objects.visible_to(visible_to, roles=LIST_ROLES).filter(org_unit__is_active=True)
-    if unit is not None:
-        schools = schools.filter(org_unit__path__startswith=unit.path)
+    schools = concerned_schools(visible_to=visible_to, unit=unit)
     totals = {
         row["org_unit__parent__code"]: (row["org_unit__parent__name"], row["n"])
         for row in schools.order_by().values("org_unit__parent__code", "org_unit__parent__name").annotate(n=Count("pk"))

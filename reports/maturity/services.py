@@ -46,6 +46,7 @@ from .models import (
     Group,
     Status,
 )
+from .selectors import is_concerned
 
 SCHOOL_ROLES = ("school_admin",)
 REVIEWER_ROLES = ("unit_staff", "department_staff", "department_admin")
@@ -150,6 +151,13 @@ def start_assessment(*, school: School, school_year: SchoolYear, by: Any) -> Ass
         return existing
     if not scope_of(by).has_role("school_admin", school.org_unit.path) and by is not SYSTEM:
         raise PermissionDenied(_("Chỉ cán bộ của trường mới bắt đầu tự đánh giá."))
+    if not is_concerned(school):
+        raise ValidationError(
+            _(
+                "Bộ tiêu chí theo Quyết định 4725/QĐ-BGDĐT áp dụng cho cơ sở giáo dục phổ thông và giáo dục thường "
+                "xuyên; trường mầm non không tự đánh giá theo bộ tiêu chí này."
+            )
+        )
     criteria_set = active_criteria_set()
     if criteria_set is None:
         raise ValidationError(_("Chưa có bộ tiêu chí đánh giá chuyển đổi số nào đang áp dụng."))
@@ -581,10 +589,19 @@ def reopen_assessment(
         actor=_actor(by),
         comment=comment,
     )
+    # The verifier's adjustments belonged to the verification being undone: the next one starts afresh (they stay
+    # in the audit entry below).
+    adjusted = {
+        item.criterion.code: [str(item.verified_points), item.verifier_comment]
+        for item in assessment.items.select_related("criterion").filter(verified_points__isnull=False)
+    }
+    assessment.items.filter(verified_points__isnull=False).update(verified_points=None, verifier_comment="")
     assessment.status = Status.DRAFT
     assessment.reopened_until = until
     assessment.published_at = None
-    assessment.save(update_fields=["status", "reopened_until", "published_at", "updated_at"])
+    assessment.verified_at = None
+    assessment.save(update_fields=["status", "reopened_until", "published_at", "verified_at", "updated_at"])
+    refresh_totals(assessment=assessment)
     AuditEntry.objects.create(
         org_unit=assessment.school.org_unit,
         entity="maturity.assessment",
@@ -593,6 +610,7 @@ def reopen_assessment(
         changes={
             "status": [before["status"], Status.DRAFT],
             "reopened_until": [before["reopened_until"], str(until)],
+            **({"adjustments": [adjusted, {}]} if adjusted else {}),
         },
         actor=_actor(by),
         note=comment[:200],

@@ -112,6 +112,7 @@ def _page_context(request: HttpRequest, school: School, year: SchoolYear, assess
         "deadline": services.submission_deadline(year),
         "publish_deadline": services.publication_deadline(year),
         "is_school": selectors.holds_role(visible_to=user, school=school, roles=services.SCHOOL_ROLES),
+        "applicable": selectors.is_concerned(school),
         "reopen_form": ReopenForm(),
         "comment_form": CommentForm(),
     }

@@ -206,3 +206,13 @@ def test_department_reopens_through_the_page_with_a_vietnamese_date(client_for, 
         client.post(PAGE + "reopen/", {"year": "2025-2026", "comment": "Lũ cắt điện", "until": "10/06/2026"})
     assessment.refresh_from_db()
     assert assessment.reopened_until.isoformat() == "2026-06-10"
+
+
+def test_preschools_are_left_out_of_completeness_and_cannot_start(client_for, province):
+    from ..schools.factories import SchoolFactory
+
+    SchoolFactory(code="MN-HOASEN", name="Trường Mầm non Hoa Sen", parent=province.unit_a, levels=["MN"])
+    page = client_for(province.users["unit_a_staff"]).get("/maturity/?year=2025-2026").content.decode()
+    assert "Hoa Sen" not in page and "Chưa nộp (2 trường)" in page
+    detail = client_for(province.users["unit_a_staff"]).get("/maturity/schools/MN-HOASEN/").content.decode()
+    assert "trường mầm non không tự đánh giá" in detail

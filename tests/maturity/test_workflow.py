@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from edudx.core.jobs import SYSTEM
 from edudx.core.models import AuditEntry
 from people import services as people_services
 from people.models import Role
@@ -13,7 +14,7 @@ from reports.maturity import services
 from reports.maturity.models import Action, Status
 
 from ..people.factories import UserFactory
-from .helpers import score_everything, start
+from .helpers import score_everything, start, year
 
 pytestmark = pytest.mark.django_db
 ON_TIME = date(2026, 5, 31)
@@ -150,3 +151,26 @@ def test_levels_follow_the_points_of_both_groups(province):
     )
     assert (assessment.teaching_score, assessment.management_score) == (Decimal(80), Decimal(60))
     assert (assessment.teaching_level, assessment.management_level, assessment.level) == (3, 2, 2)
+
+
+def test_a_preschool_is_not_assessed_with_the_4725_set(province):
+    from ..schools.factories import SchoolFactory
+
+    preschool = SchoolFactory(code="MN-HOASEN", name="Trường Mầm non Hoa Sen", parent=province.unit_a, levels=["MN"])
+    with pytest.raises(ValidationError, match="mầm non"):
+        services.start_assessment(school=preschool, school_year=year(), by=SYSTEM)
+
+
+def test_reopening_a_published_assessment_clears_the_adjustments_into_the_audit(province, scored):
+    unit = province.users["unit_a_staff"]
+    services.submit_assessment(assessment=scored, by=province.users["school_a_admin"], today=ON_TIME)
+    services.verify_assessment(assessment=scored, by=unit, adjustments={"DH1": ("0", "Không có phòng Tin học")})
+    services.publish_assessment(assessment=scored, by=unit)
+    services.reopen_assessment(assessment=scored, by=province.users["department_staff"], comment="Khiếu nại điểm")
+    scored.refresh_from_db()
+    assert scored.status == Status.DRAFT and scored.published_at is None
+    assert not scored.items.filter(verified_points__isnull=False).exists()
+    assert scored.teaching_score == Decimal(80)  # the school's own points count again
+    audit = AuditEntry.objects.get(entity="maturity.assessment", entity_id=scored.pk)
+    assert audit.changes["adjustments"][0] == {"DH1": ["0.00", "Không có phòng Tin học"]}
+    assert audit.changes["status"] == [Status.PUBLISHED, Status.DRAFT]
