@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from schools.models import SchoolYear
 
 from .models import ContentStatus, KnowledgeUnit, Question, QuestionBank, Resource, Review, Subject, Topic
 
@@ -66,3 +71,53 @@ def list_topics(*, subject: Subject | None = None, grade: int | None = None) -> 
     if grade is not None:
         topics = topics.filter(grade=grade)
     return topics
+
+
+# ------------------------------------------------------------------------------------------------ coverage
+
+
+def _published_by(school_year: SchoolYear) -> Q:
+    published = Q(resources__status=ContentStatus.PUBLISHED)
+    if school_year.is_current:
+        return published  # the library as it stands
+    end = datetime.combine(school_year.end_date, time.max, tzinfo=timezone.get_current_timezone())
+    return published & Q(resources__published_at__lte=end)
+
+
+def content_coverage(*, school_year: SchoolYear) -> tuple[int, int]:
+    """LEARNING_CONTENT_COVERAGE (SPEC §4): knowledge units with at least one published resource / all knowledge
+    units of the catalogue. For a past year, only resources published by its end (and still published) count."""
+    covered = KnowledgeUnit.objects.filter(_published_by(school_year)).values("pk").distinct().count()
+    return covered, KnowledgeUnit.objects.count()
+
+
+@dataclass
+class CoverageRow:
+    subject: Subject
+    grade: int
+    total: int
+    covered: int
+    missing: list[KnowledgeUnit]
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.covered / self.total, 1) if self.total else None
+
+
+def coverage_by_subject_and_grade(*, subject: Subject | None = None) -> list[CoverageRow]:
+    """Per subject and grade: how many knowledge units have a published resource, and which do not yet."""
+    units = list_knowledge_units(subject=subject).annotate(
+        published=Count("resources", filter=Q(resources__status=ContentStatus.PUBLISHED))
+    )
+    rows: dict[tuple[int, int], CoverageRow] = {}
+    for unit in units:
+        key = (unit.topic.subject_id, unit.topic.grade)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = CoverageRow(unit.topic.subject, unit.topic.grade, 0, 0, [])
+        row.total += 1
+        if unit.published:
+            row.covered += 1
+        else:
+            row.missing.append(unit)
+    return sorted(rows.values(), key=lambda r: (r.subject.name, r.grade))

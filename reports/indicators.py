@@ -647,6 +647,7 @@ INDICATORS: dict[str, Indicator] = _indicators(
         target_2025=_pct("50"),
         target_2030=_pct("80"),
         scope="province",
+        province_source=selector("learning.selectors.content_coverage"),
     ),
     Indicator(
         code="ONLINE_DOSSIER_SHARE",
