@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from edudx.core.scoping import scope_of
 from edudx.core.text import fold, nfc
+from people.models import User
 from people.national_id import NationalIdError, normalize_national_id, validate_national_id
 from schools.models import OrgUnit
 
@@ -290,7 +291,7 @@ def submit_dossier(
             _store_uploads(dossier=dossier, checked=checked)
             DossierEvent.objects.create(
                 dossier=dossier,
-                actor=by,
+                actor=_user(by),
                 actor_label=str(by) if by else _("Người nộp hồ sơ"),
                 at=at,
                 from_status="",
@@ -320,6 +321,11 @@ def _create_with_unique_code(*, fixed_code: str | None = None, **fields: Any) ->
             if Dossier.objects.filter(idempotency_key=fields["idempotency_key"]).exists():
                 raise
     raise DossierError(_("Không tạo được mã hồ sơ, vui lòng thử lại."))
+
+
+def _user(by: Any) -> User | None:
+    """The account behind an action (an API token acts for its unit, not as a person)."""
+    return by if isinstance(by, User) else None
 
 
 def can_process(*, dossier: Dossier, by: Any) -> bool:
@@ -378,7 +384,7 @@ def transition_dossier(
     locked.save()
     DossierEvent.objects.create(
         dossier=locked,
-        actor=by,
+        actor=_user(by),
         actor_label=str(by) if by else _("Người nộp hồ sơ"),
         at=now,
         from_status=current,
@@ -419,7 +425,7 @@ def record_second_unit_agreement(*, dossier: Dossier, by: Any, comment: str = ""
     locked.save(update_fields=["second_unit_agreed_at", "updated_at"])
     DossierEvent.objects.create(
         dossier=locked,
-        actor=by,
+        actor=_user(by),
         actor_label=str(by),
         from_status=locked.status,
         to_status=locked.status,
