@@ -262,5 +262,10 @@ LOGGING = {
     "formatters": {"plain": {"()": "edudx.core.logging.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # WeasyPrint's font subsetting logs every table it subsets at INFO: noise, and time, in every PDF.
+        "fontTools": {"level": "WARNING"},
+    },
 }
