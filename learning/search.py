@@ -132,7 +132,13 @@ def apply_filters(queryset: QuerySet[Resource], filters: dict[str, str]) -> Quer
 
 
 def search_resources(
-    *, visible_to: Any, text: str, filters: dict[str, str] | None = None, page: Any = 1, per_page: int = 20
+    *,
+    visible_to: Any,
+    text: str,
+    filters: dict[str, str] | None = None,
+    page: Any = 1,
+    per_page: int = 20,
+    facets: bool = True,
 ) -> SearchResult:
     """Published resources the caller may see, matching every word of ``text`` (accents ignored), best first."""
     filters = filters or {}
@@ -153,4 +159,10 @@ def search_resources(
         facet_source = Resource.objects.filter(pk__in=[r.pk for r in results])
     paginator = Paginator(results, per_page)
     current = paginator.get_page(page)
-    return SearchResult(page=current, total=paginator.count, facets=_facets(facet_source), words=words, fuzzy=fuzzy)
+    return SearchResult(
+        page=current,
+        total=paginator.count,
+        facets=_facets(facet_source) if facets else {},
+        words=words,
+        fuzzy=fuzzy,
+    )

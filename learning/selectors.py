@@ -9,9 +9,20 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from schools.models import SchoolYear
+from edudx.core.scoping import scope_of
+from schools.models import OrgUnit, SchoolYear
 
-from .models import ContentStatus, KnowledgeUnit, Question, QuestionBank, Resource, Review, Subject, Topic
+from .models import (
+    ContentStatus,
+    KnowledgeUnit,
+    Question,
+    QuestionBank,
+    Resource,
+    Review,
+    Subject,
+    TestBlueprint,
+    Topic,
+)
 
 
 def list_resources(*, visible_to: Any) -> QuerySet[Resource]:
@@ -121,3 +132,23 @@ def coverage_by_subject_and_grade(*, subject: Subject | None = None) -> list[Cov
         else:
             row.missing.append(unit)
     return sorted(rows.values(), key=lambda r: (r.subject.name, r.grade))
+
+
+def contributor_units(*, user: Any) -> QuerySet[OrgUnit]:
+    """The units where the user holds a role that may contribute resources (their own school, unit, department)."""
+    scope = scope_of(user)
+    roles = {"teacher", "school_admin", "unit_staff", "department_staff", "department_admin"}
+    paths = [grant.path for grant in scope.grants if grant.role in roles]
+    if scope.unrestricted:
+        return OrgUnit.objects.filter(is_active=True).exclude(kind=OrgUnit.Kind.SITE).order_by("path")
+    return OrgUnit.objects.filter(path__in=paths, is_active=True).order_by("path")
+
+
+def own_resources(*, user: Any) -> QuerySet[Resource]:
+    """Every resource of the units the user works in, whatever its state (their workspace)."""
+    scope = scope_of(user)
+    return Resource.objects.filter(scope.q("org_unit__path")).select_related("subject", "org_unit")
+
+
+def list_blueprints(*, visible_to: Any) -> QuerySet[TestBlueprint]:
+    return TestBlueprint.objects.visible_to(visible_to).select_related("bank")

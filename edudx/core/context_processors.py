@@ -51,6 +51,8 @@ MENU = [
         "upload",
         {"school_admin", "unit_staff", "department_admin", "department_staff"},
     ),
+    (_("Học liệu"), "learning-library", "journal-bookmark", None),
+    (_("Thẩm định học liệu"), "learning-review-queue", "patch-check", {"reviewer"}),
     (_("Tác vụ nền"), "job-list", "hourglass-split", None),
     (_("Khóa API"), "token-list", "key", {"department_admin", "unit_staff"}),
     (

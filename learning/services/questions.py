@@ -39,6 +39,7 @@ from ..models import (
 )
 
 FORMATS = ("moodlexml", "gift", "aiken")
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 DEFAULT_CATEGORY = "$course$/Mặc định"
 EXTENSIONS = {"moodlexml": "xml", "gift": "gift.txt", "aiken": "txt"}
 
