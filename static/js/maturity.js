@@ -1,7 +1,18 @@
-/* DX maturity summary: a stacked bar of schools per level for each unit (ECharts, SVG). The table beside it
-   carries the same figures, so without JavaScript nothing is lost. */
+/* DX maturity pages. The summary: a stacked bar of schools per level for each unit (ECharts, SVG); the table
+   beside it carries the same figures, so without JavaScript nothing is lost. The school's form: a criterion
+   refused with 422 (points out of range, a missing justification) is swapped in like a 200, so the message
+   shows in the criterion's card (htmx 2 swaps no 4xx by default). */
 (function () {
   "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // The event fires on the swap target: the criterion's card.
+    var target = event.detail.target || event.detail.elt;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 422 && target && target.closest && target.closest("[data-edx-dx-card]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.querySelector("[data-edx-dx-chart]");
     var source = document.getElementById("dx-chart-data");
