@@ -15,6 +15,8 @@ from people.models import Employment, Enrolment, StaffMember, Student
 from schools.models import SchoolYear
 from schools.tasks import export_schools_task
 
+from ..learning.factories import matrix_values as learning_matrix_values
+
 pytestmark = pytest.mark.django_db
 
 SKIPPED_PREFIXES = ("admin/", "api/schema", "api/docs", "i18n/", "static/", "accounts/reset/")
@@ -155,6 +157,7 @@ def test_every_identified_route_hides_other_schools_objects(client_for, province
         **make_dossier_values(province.school_b),
         **make_evidence_values(province.school_b, province.users["school_b_admin"]),
         **make_submission_values(province.school_b),
+        **learning_matrix_values(province.school_b, province.users["school_b_admin"]),
     }
     client = client_for(province.users["school_a_admin"])
     tried = []
@@ -190,6 +193,7 @@ def test_the_same_routes_answer_for_own_objects(client_for, province):
         **make_dossier_values(province.school_a),
         **make_evidence_values(province.school_a, province.users["school_a_admin"]),
         **make_submission_values(province.school_a),
+        **learning_matrix_values(province.school_a, user),
     }
     client = client_for(user)
     reachable = [
