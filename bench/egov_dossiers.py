@@ -260,7 +260,8 @@ def main() -> None:
         )
 
     # Indicators.
-    base_count = timed(lambda: Dossier.objects.filter(submitted_at__date__gte=year.start_date).count(), 10)
+    start = dt.datetime.combine(year.start_date, dt.time.min, tzinfo=VN)
+    base_count = timed(lambda: Dossier.objects.filter(submitted_at__gte=start).count(), 10)
     report("baseline: count(*) of the year's dossiers", base_count, base_count[0])
     for name in (
         "online_dossier_counts",

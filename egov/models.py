@@ -202,7 +202,11 @@ class Dossier(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
-        indexes = [models.Index(fields=["status", "due_date"], name="dossier_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="dossier_status_due"),
+            # The inbox's order: the first page of a unit is read off this index instead of sorting every row.
+            models.Index(fields=["due_date", "submitted_at"], name="dossier_due_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(idempotency_key=""), name="dossier_idempotency_key_not_blank"),
         ]

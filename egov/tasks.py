@@ -24,7 +24,7 @@ def notify_applicant_task(*, event_id: int) -> bool:
     """E-mail the applicant about one event of their dossier; an event already announced is skipped."""
     with transaction.atomic():
         event = (
-            DossierEvent.objects.select_for_update()
+            DossierEvent.objects.select_for_update(of=("self",))
             .select_related("dossier", "dossier__procedure")
             .filter(pk=event_id, notified_at__isnull=True)
             .first()

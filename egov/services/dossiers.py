@@ -344,7 +344,7 @@ def transition_dossier(
     the competent unit. The clock stops while the dossier waits for the applicant and the due date moves on by the
     working days it waited.
     """
-    locked = Dossier.objects.select_for_update().select_related("org_unit", "procedure").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("org_unit", "procedure").get(pk=dossier.pk)
     current = locked.status
     if to not in DossierStatus.values:
         raise DossierError(_("Trạng thái “%(to)s” không tồn tại.") % {"to": to})
@@ -412,7 +412,7 @@ def _apply_approval(*, dossier: Dossier, by: Any) -> None:
 @transaction.atomic
 def record_second_unit_agreement(*, dossier: Dossier, by: Any, comment: str = "") -> Dossier:
     """The second unit (the sending school of a transfer) agrees; the status stays, the event is recorded."""
-    locked = Dossier.objects.select_for_update().select_related("second_org_unit").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("second_org_unit").get(pk=dossier.pk)
     if locked.second_org_unit is None:
         raise DossierError(_("Hồ sơ này không cần ý kiến của đơn vị phối hợp."))
     if not scope_of(by).only(DOSSIER_ROLES).covers(locked.second_org_unit.path):
