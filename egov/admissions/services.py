@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -512,12 +512,36 @@ def _store_results(
     ids: Mapping[str, int],
     round_school_of: Mapping[str, int],
 ) -> None:
-    """One UPDATE per school (ids in chunks), plus one clearing everything else: set-based, not row by row."""
-    by_school: dict[int, list[int]] = {}
+    """Writes each application's result, touching only the rows whose result changes, set-based.
+
+    On PostgreSQL one ``UPDATE … FROM unnest(ids, schools)``; elsewhere one UPDATE per school (ids in chunks).
+    Applications no longer valid lose any result an earlier run gave them.
+    """
+    round.applications.exclude(result_school=None).exclude(status=ApplicationStatus.VALID).update(result_school=None)
+    current = dict(
+        round.applications.filter(status=ApplicationStatus.VALID)
+        .values_list("pk", "result_school_id")
+        .iterator(chunk_size=10000)
+    )
+    changes: list[tuple[int, int | None]] = []
     for receipt_code, school_code in result.items():
-        if school_code is not None:
-            by_school.setdefault(round_school_of[school_code], []).append(ids[receipt_code])
-    round.applications.exclude(result_school=None).update(result_school=None)
+        pk = ids[receipt_code]
+        new = round_school_of[school_code] if school_code is not None else None
+        if current.get(pk) != new:
+            changes.append((pk, new))
+    if not changes:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE admissions_application AS a SET result_school_id = v.school "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, school) WHERE a.id = v.id",
+                [[pk for pk, _new in changes], [new for _pk, new in changes]],
+            )
+        return
+    by_school: dict[int | None, list[int]] = {}
+    for pk, new in changes:
+        by_school.setdefault(new, []).append(pk)
     for round_school_id, pks in by_school.items():
         for start in range(0, len(pks), 5000):
             Application.objects.filter(pk__in=pks[start : start + 5000]).update(result_school_id=round_school_id)

@@ -221,6 +221,23 @@ def test_allocation_places_catchment_first_and_records_reproducible_inputs(provi
     assert outside.child_national_id not in run.applicants_csv + run.schools_csv
 
 
+def test_a_new_run_before_publication_rewrites_only_what_changed(province):
+    round_ = _closed_round(province, quotas={"a": 1})
+    first, second = submit(round_), submit(round_)
+    for application in (first, second):
+        services.review_application(application=application, valid=True, by=None)
+    with time_machine.travel(round_.applications_close_at + dt.timedelta(hours=1)):
+        services.run_allocation(round=round_)
+        placed = Application.objects.get(result_school__isnull=False)
+        services.review_application(application=placed, valid=False, reasons="Giấy tờ giả", by=None)
+        run = services.run_allocation(round=round_)
+    placed.refresh_from_db()
+    assert placed.result_school is None
+    other = Application.objects.exclude(pk=placed.pk).get()
+    assert other.result_school.code == "TH-PHONGHAI"
+    assert run.placed == 1 and run.applicants == 1
+
+
 def test_allocation_waits_for_the_deadline_and_for_every_review(province):
     round_ = _closed_round(province)
     submit(round_)
