@@ -147,3 +147,6 @@ bench: install
 	@psql "$(BENCH_DATABASE_URL)_forms" -c 'select 1' >/dev/null 2>&1 || \
 	    psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))_forms"
 	DATABASE_URL=$(BENCH_DATABASE_URL)_forms $(BIN)/python bench/report_forms.py
+	@psql "$(BENCH_DATABASE_URL)_egov" -c 'select 1' >/dev/null 2>&1 || \
+	    psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))_egov"
+	DATABASE_URL=$(BENCH_DATABASE_URL)_egov $(BIN)/python bench/egov_dossiers.py
