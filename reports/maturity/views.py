@@ -24,7 +24,7 @@ from schools.models import School, SchoolYear
 
 from . import selectors, services
 from .forms import CommentForm, EvidenceForm, ListFilterForm, ReopenForm
-from .models import Assessment, Level, Status
+from .models import Assessment, Evidence, Level, Status
 from .scoring import MEASURES
 from .tasks import queue_levels_export
 
@@ -236,8 +236,8 @@ def evidence_download(request: HttpRequest, evidence_id) -> HttpResponse:
     """The file, only for those who may see its school; as an attachment under its (sanitised) original name."""
     try:
         evidence = selectors.get_evidence(visible_to=request.user, evidence_id=evidence_id)
-    except Exception as error:  # DoesNotExist, or a malformed id
-        raise Http404 from error
+    except Evidence.DoesNotExist:
+        raise Http404 from None
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -254,8 +254,8 @@ def evidence_download(request: HttpRequest, evidence_id) -> HttpResponse:
 def evidence_delete(request: HttpRequest, evidence_id) -> HttpResponse:
     try:
         evidence = selectors.get_evidence(visible_to=request.user, evidence_id=evidence_id)
-    except Exception as error:
-        raise Http404 from error
+    except Evidence.DoesNotExist:
+        raise Http404 from None
     assessment = evidence.assessment
     try:
         services.remove_evidence(evidence=evidence, by=request.user)
