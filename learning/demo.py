@@ -109,7 +109,97 @@ def seed_catalogue() -> CatalogueImportResult:
     return upsert_catalogue(rows=catalogue_rows())
 
 
+DEMO_GIFT = """$CATEGORY: $course$/Toán 6/Phân số
+
+// [tag:muc-do:nhan_biet] [tag:dvkt:TOAN-6-C3-01]
+::Phân số bằng nhau 1::Phân số nào bằng phân số 1/2?{=2/4 ~2/3 ~3/4 ~1/3}
+
+// [tag:muc-do:nhan_biet] [tag:dvkt:TOAN-6-C3-01]
+::Phân số bằng nhau 2::Hai phân số a/b và c/d bằng nhau khi a·d \\= b·c.{TRUE}
+
+// [tag:muc-do:nhan_biet] [tag:dvkt:TOAN-6-C3-02]
+::So sánh 1::Phân số nào lớn nhất?{=5/6 ~2/3 ~1/2 ~3/4}
+
+// [tag:muc-do:thong_hieu] [tag:dvkt:TOAN-6-C3-02]
+::So sánh 2::Sắp xếp tăng dần: 3/4, 2/3, 5/6. Phân số đứng giữa là?{=3/4 ~2/3 ~5/6}
+
+// [tag:muc-do:thong_hieu] [tag:dvkt:TOAN-6-C3-03]
+::Cộng phân số 1::1/2 + 1/3 \\= ? (viết dạng số thập phân, làm tròn 2 chữ số){#0.83:0.005}
+
+// [tag:muc-do:van_dung] [tag:dvkt:TOAN-6-C3-03]
+::Bài toán chia bánh::An được 1/3 chiếc bánh, Bình được 1/4. Phần còn lại là bao nhiêu?{=5/12 ~7/12 ~1/2 ~1/3}
+
+// [tag:muc-do:van_dung_cao] [tag:dvkt:TOAN-6-C3-03]
+::Tự luận phân số::Chứng minh rằng 1/2 + 1/4 + 1/8 + ... + 1/64 < 1.{}
+"""
+
+
+def _user(username: str) -> Any:
+    from people.models import User
+
+    return User.objects.filter(username=username).first()
+
+
 def seed_learning(*, department: Any) -> dict[str, int]:
-    """The demo's learning library under the department's tree; idempotent. Returns counts of what was created."""
-    result = seed_catalogue()
-    return {"Đơn vị kiến thức": result.units}
+    """The demo's learning library under the department's tree; idempotent. Returns counts of what was created.
+
+    The starter catalogue; the demo reviewer ("thamdinh") seated on every subject council; one reviewed,
+    published link resource for every other knowledge unit of Toán and Ngữ văn (so the coverage page has gaps to
+    show); a question bank of the department with reviewed questions and a test blueprint.
+    """
+    from .models import ContentStatus, KnowledgeUnit, Question, Resource, Subject, TestBlueprint, Topic
+    from .services.questions import create_blueprint, get_or_create_bank, import_questions_file
+    from .services.resources import create_resource
+    from .services.review import add_council_member, record_review, submit_for_review
+
+    created = {"Đơn vị kiến thức": seed_catalogue().units, "Học liệu": 0, "Câu hỏi": 0}
+    reviewer, teacher = _user("thamdinh"), _user("giaovien")
+    if reviewer is None or teacher is None:
+        return created
+    for subject in Subject.objects.all():
+        for level in ("TH", "THCS", "THPT"):
+            add_council_member(user=reviewer, subject=subject, level=level)
+    school = teacher.role_assignments.filter(role="teacher").select_related("org_unit").first()
+    scores = {"accuracy": 5, "curriculum": 5, "pedagogy": 4, "presentation": 4, "legal": 5}
+
+    def approve(item: Any) -> None:
+        submit_for_review(item=item, by=teacher)
+        for review in item.reviews.filter(decision=""):
+            record_review(review=review, by=review.reviewer, decision="approve", scores=scores, comment="Đạt yêu cầu.")
+
+    units = KnowledgeUnit.objects.filter(topic__subject__code__in=["TOAN", "NGUVAN"]).select_related("topic__subject")
+    for index, unit in enumerate(units.order_by("code")):
+        if index % 2 or school is None or Resource.objects.filter(source="demo", external_id=unit.code).exists():
+            continue
+        resource = create_resource(
+            by=teacher,
+            org_unit=school.org_unit,
+            title=f"{unit.topic.subject.name} lớp {unit.topic.grade} – {unit.name}",
+            kind=Resource.Kind.E_LECTURE if index % 4 == 0 else Resource.Kind.VIDEO,
+            subject=unit.topic.subject,
+            grade=unit.topic.grade,
+            licence=Resource.Licence.CC_BY_SA,
+            author=teacher.full_name or "Lò Thị Mai",
+            audience=Resource.Audience.PROVINCE,
+            description=f"Bài giảng “{unit.name}” thuộc chủ đề “{unit.topic.name}”.",
+            knowledge_units=[unit],
+            link_url=f"https://hoclieu.edudx.example/{unit.code.lower()}",
+            source="demo",
+            external_id=unit.code,
+        )
+        approve(resource)
+        created["Học liệu"] += 1
+    bank = get_or_create_bank(name="Ngân hàng Toán 6 – Sở GDĐT", org_unit=department)
+    created["Câu hỏi"] = import_questions_file(data=DEMO_GIFT.encode(), fmt="gift", bank=bank).created
+    for question in Question.objects.filter(bank=bank, status=ContentStatus.DRAFT):
+        approve(question)
+    if not TestBlueprint.objects.filter(bank=bank).exists():
+        fractions = Topic.objects.get(code="TOAN-6-C3")
+        create_blueprint(
+            name="Kiểm tra 15 phút – Phân số (Toán 6)",
+            bank=bank,
+            org_unit=department,
+            cells=[(fractions, "nhan_biet", 2), (fractions, "thong_hieu", 1), (fractions, "van_dung", 1)],
+            duration_minutes=15,
+        )
+    return created

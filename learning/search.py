@@ -2,8 +2,9 @@
 
 The query is folded like the stored ``search_text`` (lower case, no diacritics, đ → d), so "toan lop 6 phan so"
 and "Toán lớp 6 – Phân số" meet. On PostgreSQL: full-text search over
-``to_tsvector('simple', f_unaccent(search_text))`` (GIN index, every word required, the last one as a prefix),
-ranked by ``ts_rank``; when nothing matches, trigram word similarity over ``f_unaccent(search_text)`` (GIN
+``to_tsvector('simple', f_unaccent(search_text))``, stored in a generated column with a GIN index (every word
+required, the last one as a prefix when it has 3 letters or more), ranked by ``ts_rank``; "lớp N" in the query
+becomes a grade filter; when nothing matches, trigram word similarity over ``f_unaccent(search_text)`` (GIN
 trigram index) catches typos. Both expressions are written exactly as the indexes of migration 0004. On SQLite:
 every word with LIKE on the folded column, ranked in Python (title words count three times).
 """
@@ -18,6 +19,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 
 from edudx.core.text import fold
 
@@ -26,18 +28,13 @@ from .models import ContentStatus, Resource, SchoolLevel
 WORD = re.compile(r"[a-z0-9]+")
 SQLITE_CANDIDATES = 5000
 FACETS = ("subject", "grade", "kind", "level")
+PREFIX_MIN = 3
+GRADE_WORDS = re.compile(r"\blop (1[0-2]|[1-9])\b")
 
 
 class FUnaccent(Func):
     function = "f_unaccent"
     output_field = TextField()
-
-
-class SimpleVector(Func):
-    """to_tsvector('simple'::regconfig, expr): the index expression, without the COALESCE SearchVector adds."""
-
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
-    output_field = SearchVectorField()
 
 
 class WordSimilar(Func):
@@ -57,6 +54,15 @@ def query_words(text: str) -> list[str]:
     return WORD.findall(fold(text or ""))[:12]
 
 
+def grade_in(words: list[str]) -> int | None:
+    match = GRADE_WORDS.search(" ".join(words))
+    return int(match.group(1)) if match else None
+
+
+def strip_grade(words: list[str]) -> list[str]:
+    return GRADE_WORDS.sub(" ", " ".join(words)).split()
+
+
 @dataclass
 class SearchResult:
     page: Page
@@ -67,8 +73,10 @@ class SearchResult:
 
 
 def _postgres(queryset: QuerySet[Resource], words: list[str]) -> tuple[QuerySet[Resource], bool]:
-    vector = SimpleVector(FUnaccent(F("search_text")))
-    raw = " & ".join([*words[:-1], words[-1] + ":*"])
+    # The stored generated column of migration 0005: to_tsvector('simple', f_unaccent(search_text)).
+    vector = RawSQL('"learning_resource"."search_vector"', [], output_field=SearchVectorField())
+    last = words[-1] + (":*" if len(words[-1]) >= PREFIX_MIN else "")  # "so:*" would expand to hundreds of words
+    raw = " & ".join([*words[:-1], last])
     query = SearchQuery(raw, config="simple", search_type="raw")
     matched = (
         queryset.annotate(search_vector=vector)
@@ -147,6 +155,11 @@ def search_resources(
         filters,
     )
     words = query_words(text)
+    grade = grade_in(words)
+    if grade is not None and not filters.get("grade"):
+        # "lop 6" is the grade: a filter on the column, not two of the commonest words of the index.
+        base = base.filter(grade=grade)
+        words = strip_grade(words)
     fuzzy = False
     if not words:
         results: Any = base.order_by("-published_at", "pk")
