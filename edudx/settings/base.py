@@ -213,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set shared by several fields (otherwise drf-spectacular warns, and check --deploy fails).
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "egov.models.DossierStatus",
+        "ProcedureKindEnum": "egov.models.ProcedureKind",
+    },
 }
 
 # Celery (RELIABILITY §2). Embedded mode: kombu's filesystem transport, a real separate worker, no server.
