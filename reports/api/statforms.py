@@ -21,7 +21,7 @@ from edudx.core.api.serializers import JobOutput
 from reports.indicators import IndicatorScopeError
 from reports.statforms import selectors
 from reports.statforms.catalogue import all_forms, get_form
-from reports.statforms.engine import FormDefinition, Section
+from reports.statforms.engine import SOURCES, FormDefinition, Section
 from reports.statforms.models import FormSubmission, Period
 from reports.statforms.rules import check_rules
 from reports.statforms.tasks import FORMATS, queue_form_bundle, queue_form_export
@@ -49,7 +49,7 @@ def _section(section: Section) -> dict[str, Any]:
                 "key": c.key,
                 "label": str(c.label),
                 "group": str(c.group) if c.group else None,
-                "source": c.source or section.source,
+                "measure": c.measure or SOURCES[section.source].measure,
                 "where": dict(c.where),
             }
             for c in section.columns

@@ -103,11 +103,11 @@ def schools_section(level: str) -> Section:
     ]
     columns = (
         Column("so_truong", _("Số trường")),
-        Column("diem_truong", _("Số điểm trường"), source="school_sums_sites"),
-        Column("diem_truong_internet", _("Điểm trường có Internet"), source="school_sums_online"),
+        Column("diem_truong", _("Số điểm trường"), measure="sum:infra__site_count"),
+        Column("diem_truong_internet", _("Điểm trường có Internet"), measure="sum:infra__sites_with_internet"),
         Column("cap_quang", _("Trường kết nối cáp quang"), {"infra__internet": SchoolInfrastructure.Internet.FIBER}),
         Column("phan_mem", _("Trường dùng phần mềm quản trị"), {"infra__has_mis": True}),
-        Column("phong_tin", _("Số phòng Tin học"), source="school_sums_computer_rooms"),
+        Column("phong_tin", _("Số phòng Tin học"), measure="sum:infra__computer_rooms"),
     )
     return Section(
         key="truong",
@@ -130,10 +130,14 @@ def classes_section(level: str) -> Section:
     return Section(
         key="lop",
         title=title,
-        source="classes",
+        source="students",
         where={"grade__in": [g.value for g in LEVEL_GRADES[level]]},
         rows=_grade_rows(level),
-        columns=(Column("so_lop", _("Số lớp")), Column("so_hs", _learners(level), source="students")),
+        # A class is a distinct class name among the school's students (the registry has no table of classes).
+        columns=(
+            Column("so_lop", _("Số lớp"), {"class_name__gt": ""}, measure="distinct:class_name"),
+            Column("so_hs", _learners(level)),
+        ),
         fix=Fix(page="student-list", template="students", column="Lớp"),
     )
 

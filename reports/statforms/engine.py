@@ -69,8 +69,8 @@ class Source:
     school_field: str = "school_id"
     measure: str = "count"  # "count" rows, "distinct:<field>" distinct values, "sum:<field>"
 
-    def aggregate(self, where: Q) -> Any:
-        kind, _sep, column = self.measure.partition(":")
+    def aggregate(self, where: Q, measure: str | None = None) -> Any:
+        kind, _sep, column = (measure or self.measure).partition(":")
         if kind == "sum":
             return Sum(column, filter=where)
         if kind == "distinct":
@@ -92,18 +92,9 @@ SOURCES: dict[str, Source] = {
         Source("students", lambda year: Enrolment.objects.filter(school_year=year, status__in=ACTIVE_STATUSES)),
         # Every enrolment of the year whatever its status: the end-of-year movements (drop-outs, transfers…).
         Source("enrolments", lambda year: Enrolment.objects.filter(school_year=year)),
-        # A class is a distinct class name of the school among its students (the registry has no class table).
-        Source(
-            "classes",
-            lambda year: Enrolment.objects.filter(school_year=year, status__in=ACTIVE_STATUSES).exclude(class_name=""),
-            measure="distinct:class_name",
-        ),
         Source("staff", lambda year: Employment.objects.filter(school_year=year)),
         Source("facilities", lambda year: FacilityItem.objects.filter(school_year=year), measure="sum:quantity"),
         Source("schools", _schools_of_year, school_field="pk"),
-        Source("school_sums_sites", _schools_of_year, school_field="pk", measure="sum:infra__site_count"),
-        Source("school_sums_online", _schools_of_year, school_field="pk", measure="sum:infra__sites_with_internet"),
-        Source("school_sums_computer_rooms", _schools_of_year, school_field="pk", measure="sum:infra__computer_rooms"),
     )
 }
 
@@ -124,7 +115,9 @@ class Column:
     label: Any
     where: Lookup = field(default_factory=dict)
     group: Any = None  # a merged header above consecutive columns of the same group
-    source: str | None = None  # another source than the section's (a column of sums beside counts)
+    # Another measure than the source's, in the same query: "sum:<field>" (sites beside a count of schools),
+    # "distinct:<field>" (classes: distinct class names among the students).
+    measure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,35 +183,34 @@ def _q(*lookups: Lookup) -> Q:
 
 
 def compute_per_school(*, form: FormDefinition, school_year: SchoolYear, school_ids: Iterable[int]) -> dict[int, Cells]:
-    """Every cell of the form for each school: one grouped query per section (per source of the section)."""
+    """Every cell of the form for each school: one grouped query per section (GROUP BY school, one filtered
+    aggregate per cell), whatever the number of schools."""
     ids = sorted(set(school_ids))
     result: dict[int, Cells] = {school_id: dict.fromkeys(form.cell_keys(), 0) for school_id in ids}
     if not ids:
         return result
     for section in form.sections:
-        by_source: dict[str, dict[str, Any]] = {}
+        source = SOURCES[section.source]
+        aggregates: dict[str, Any] = {}
         names: dict[str, str] = {}
         for index, row in enumerate(section.rows):
             for position, col in enumerate(section.columns):
                 if (row.key, col.key) in section.blank:
                     continue
-                source = SOURCES[col.source or section.source]
                 alias = f"c{index}_{position}"
                 names[alias] = f"{section.key}.{row.key}.{col.key}"
-                by_source.setdefault(source.key, {})[alias] = source.aggregate(_q(section.where, row.where, col.where))
-        for source_key, aggregates in by_source.items():
-            source = SOURCES[source_key]
-            query = (
-                source.rows(school_year)
-                .filter(**{f"{source.school_field}__in": ids})
-                .order_by()
-                .values(source.school_field)
-                .annotate(**aggregates)
-            )
-            for values in query:
-                cells = result[values[source.school_field]]
-                for alias in aggregates:
-                    cells[names[alias]] = int(values[alias] or 0)
+                aggregates[alias] = source.aggregate(_q(section.where, row.where, col.where), col.measure)
+        query = (
+            source.rows(school_year)
+            .filter(**{f"{source.school_field}__in": ids})
+            .order_by()
+            .values(source.school_field)
+            .annotate(**aggregates)
+        )
+        for values in query:
+            cells = result[values[source.school_field]]
+            for alias in aggregates:
+                cells[names[alias]] = int(values[alias] or 0)
     return result
 
 

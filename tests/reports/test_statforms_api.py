@@ -25,7 +25,7 @@ def test_forms_list_is_paginated_with_definitions(token_client, province):
     th = next(item for item in body["results"] if item["code"] == "TH-DN")
     assert th["version"] == "2026.1" and th["level"] == "TH" and th["period"] == "start"
     students = next(section for section in th["sections"] if section["key"] == "hs")
-    assert {"key": "nu", "label": "Nữ", "group": None, "source": "students", "where": {"student__gender": "F"}} in (
+    assert {"key": "nu", "label": "Nữ", "group": None, "measure": "count", "where": {"student__gender": "F"}} in (
         students["columns"]
     )
     assert any(rule["code"] == "hs_tong_girls" for rule in th["rules"])
