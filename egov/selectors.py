@@ -21,6 +21,7 @@ from .models import (
     DossierRating,
     DossierStatus,
     Procedure,
+    ProcedureKind,
 )
 from .services.dossiers import DOSSIER_ROLES
 from .workdays import load_calendar
@@ -99,6 +100,7 @@ def inbox(
     """The dossiers of the units the caller processes for (or is the second unit of), filtered."""
     dossiers = (
         Dossier.objects.visible_to(visible_to, roles=DOSSIER_ROLES)
+        .exclude(procedure__kind=ProcedureKind.ADMISSION)  # admissions have their own staff pages and workflow
         .select_related("procedure", "org_unit", "second_org_unit", "assigned_to")
         .order_by("due_date", "submitted_at")
     )
@@ -130,7 +132,11 @@ def inbox_counts(*, visible_to: Any) -> dict[str, int]:
     """Open, late and due-soon counts for the inbox header."""
     today = timezone.localdate()
     horizon = load_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
-    mine = Dossier.objects.visible_to(visible_to, roles=DOSSIER_ROLES).filter(status__in=OPEN)
+    mine = (
+        Dossier.objects.visible_to(visible_to, roles=DOSSIER_ROLES)
+        .exclude(procedure__kind=ProcedureKind.ADMISSION)
+        .filter(status__in=OPEN)
+    )
     running = Q(paused_since__isnull=True)
     return mine.aggregate(
         open=Count("pk"),

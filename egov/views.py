@@ -46,6 +46,10 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Procedure.DoesNotExist as error:
         raise Http404 from error
     form = None
+    if procedure.kind == ProcedureKind.ADMISSION:
+        if request.method == "POST":
+            raise Http404
+        return redirect("admissions-rounds")  # the admission form of the round (child, preferences, documents)
     if procedure.is_full_online:
         form = DossierForm(request.POST or None, request.FILES or None, procedure=procedure)
         if request.method == "POST" and form.is_valid():

@@ -15,7 +15,7 @@ from schools.models import OrgUnit
 
 from . import selectors, services
 from .forms import BulkActionForm, DiplomaImportForm, InboxFilterForm, TransitionForm
-from .models import Dossier, DossierAttachment, DossierStatus
+from .models import Dossier, DossierAttachment, DossierStatus, ProcedureKind
 from .services import DossierError
 from .services.diploma_import import import_diploma_register
 from .services.dossiers import DOSSIER_ROLES, assign_dossier, can_process, record_second_unit_agreement, set_checklist
@@ -88,6 +88,8 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 def dossier_detail(request: HttpRequest, receipt_code: str) -> HttpResponse:
     dossier = _dossier_or_404(request, receipt_code)
+    if dossier.procedure.kind == ProcedureKind.ADMISSION:
+        return redirect("admissions-staff-app", receipt_code=dossier.receipt_code)
     may_process = can_process(dossier=dossier, by=request.user)
     second_unit = (
         dossier.second_org_unit is not None

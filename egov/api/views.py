@@ -1,6 +1,7 @@
 """The egov REST API: the public catalogue and dossier status, and the scoped dossier endpoints for staff."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -99,7 +100,9 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         dossier = self.get_object()
         if getattr(request.user, "is_api_token", False):
             return json_error(
-                "Khóa API chỉ đọc được hồ sơ; cán bộ xử lý hồ sơ trên cổng.", code="permission_denied", http_status=403
+                _("Khóa API chỉ đọc được hồ sơ; cán bộ xử lý hồ sơ trên cổng."),
+                code="permission_denied",
+                http_status=403,
             )
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)

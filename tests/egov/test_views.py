@@ -230,3 +230,25 @@ def test_diploma_verification_says_match_or_no_match_only(client, province):
     no = client.post(url, {"number": "B123456", "holder_name": "Vàng Thị Mỷ", "birth_date": "16/03/2009"})
     body = no.content.decode()
     assert "Không khớp" in body and "Xuân Quang" not in body and "12/2024" not in body
+
+
+def test_the_admission_procedure_sends_parents_to_the_admission_form(client, province):
+    from egov.models import ProcedureKind
+
+    make_procedure(province.department, code="TS-DAUCAP", kind=ProcedureKind.ADMISSION)
+    response = client.get(reverse("egov-procedure", args=["TS-DAUCAP"]))
+    assert response.status_code == 302 and response["Location"] == reverse("admissions-rounds")
+    assert client.post(reverse("egov-procedure", args=["TS-DAUCAP"]), _form(None)).status_code == 404
+    assert not Dossier.objects.exists()
+
+
+def test_admission_dossiers_stay_out_of_the_generic_inbox(client_for, procedure, province):
+    from egov.models import ProcedureKind
+
+    admission = make_dossier(make_procedure(province.unit_a, code="TS-DAUCAP", kind=ProcedureKind.ADMISSION))
+    other = make_dossier(procedure)
+    client = client_for(province.users["unit_a_staff"])
+    body = client.get(reverse("egov-inbox")).content.decode()
+    assert other.receipt_code in body and admission.receipt_code not in body
+    detail = client.get(reverse("egov-dossier", args=[admission.receipt_code]))
+    assert detail.status_code == 302 and admission.receipt_code in detail["Location"]
