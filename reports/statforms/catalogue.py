@@ -581,5 +581,13 @@ def all_forms() -> dict[str, FormDefinition]:
     return forms
 
 
-def get_form(code: str) -> FormDefinition | None:
-    return all_forms().get((code or "").strip().upper())
+# Versions replaced by a newer layout: kept so that figures locked under them are still shown as approved.
+RETIRED: tuple[FormDefinition, ...] = ()
+
+
+def get_form(code: str, *, version: str | None = None) -> FormDefinition | None:
+    """The current definition of a form; with ``version``, that version if it is known (current or retired)."""
+    form = all_forms().get((code or "").strip().upper())
+    if version is None or form is None or form.version == version:
+        return form
+    return next((old for old in RETIRED if old.code == form.code and old.version == version), None)

@@ -21,7 +21,7 @@ from edudx.core.scoping import DATA_ROLES, scope_of
 from reports.indicators import IndicatorScopeError, placement_path, year_tree
 from schools.models import OrgUnit, OrgUnitPlacement, School, SchoolYear
 
-from .catalogue import all_forms
+from .catalogue import all_forms, get_form
 from .engine import Cells, FormDefinition, add_up, compute_per_school
 from .models import FormSubmission, Period, ReportingPeriod
 
@@ -71,10 +71,9 @@ def form_school_ids(*, form: FormDefinition, org_unit: OrgUnit, school_year: Sch
 
 
 def snapshots(*, form: FormDefinition, school_year: SchoolYear, school_ids: list[int]) -> dict[int, FormSubmission]:
-    """The submissions whose figures count instead of the registry's (in the chain, same form version)."""
+    """The submissions whose figures count instead of the registry's: submitted, under review or approved."""
     rows = FormSubmission.objects.filter(
         form_code=form.code,
-        form_version=form.version,
         school_year=school_year,
         status__in=FormSubmission.IN_CHAIN,
         school_id__in=school_ids,
@@ -82,26 +81,49 @@ def snapshots(*, form: FormDefinition, school_year: SchoolYear, school_ids: list
     return {row.school_id: row for row in rows}
 
 
+def school_cells(
+    *, form: FormDefinition, school_year: SchoolYear, school_ids: list[int], live: bool = False
+) -> tuple[dict[int, Cells], int]:
+    """Each school's cells: its snapshot where it submitted (one grouped query per section for the others), and
+    how many schools counted with a snapshot.
+
+    A snapshot taken under another version of the form (the layout changed after the school submitted) keeps
+    its figures for every cell both versions share; the cells new in this version come from the registry.
+    """
+    frozen = {} if live else snapshots(form=form, school_year=school_year, school_ids=school_ids)
+    exact = {sid for sid, submission in frozen.items() if submission.form_version == form.version}
+    cells = compute_per_school(form=form, school_year=school_year, school_ids=[i for i in school_ids if i not in exact])
+    keys = form.cell_keys()
+    for school_id, submission in frozen.items():
+        if school_id in exact:
+            cells[school_id] = {key: int(submission.cells.get(key, 0)) for key in keys}
+        else:
+            mine = cells[school_id]
+            mine.update({key: int(value) for key, value in submission.cells.items() if key in mine})
+    return cells, len(frozen)
+
+
 def form_figures(
     *, form: FormDefinition, org_unit: OrgUnit, school_year: SchoolYear, principal: Any, live: bool = False
 ) -> FormFigures:
     """The form's cells for the unit: its schools' snapshots where they submitted, the registry elsewhere.
 
-    ``live=True`` ignores the snapshots (what the school would submit now).
+    ``live=True`` ignores the snapshots (what the school would submit now). A school whose snapshot was taken
+    under an older version of the form that is still known (``catalogue.get_form(code, version)``) is shown in
+    that version, so its locked figures read exactly as they were approved.
     """
-    school_ids = form_school_ids(form=form, org_unit=org_unit, school_year=school_year, principal=principal)
-    frozen = {} if live else snapshots(form=form, school_year=school_year, school_ids=school_ids)
-    computed = compute_per_school(
-        form=form, school_year=school_year, school_ids=[i for i in school_ids if i not in frozen]
-    )
-    keys = form.cell_keys()
-    cells = add_up([*computed.values(), *(submission.cells for submission in frozen.values())], keys)
     submission = None
     if org_unit.kind == OrgUnit.Kind.SCHOOL:
         submission = FormSubmission.objects.filter(
             form_code=form.code, school_id=org_unit.pk, school_year=school_year
         ).first()
-    return FormFigures(form, org_unit, school_year, cells, school_ids, len(frozen), submission)
+        in_chain = submission is not None and submission.status in FormSubmission.IN_CHAIN
+        if not live and in_chain and submission.form_version != form.version:
+            form = get_form(form.code, version=submission.form_version) or form
+    school_ids = form_school_ids(form=form, org_unit=org_unit, school_year=school_year, principal=principal)
+    per_school, from_snapshots = school_cells(form=form, school_year=school_year, school_ids=school_ids, live=live)
+    cells = add_up(per_school.values(), form.cell_keys())
+    return FormFigures(form, org_unit, school_year, cells, school_ids, from_snapshots, submission)
 
 
 def forms_for_unit(*, org_unit: OrgUnit) -> list[FormDefinition]:

@@ -20,9 +20,9 @@ from reports.indicators import IndicatorScopeError, year_tree
 from schools.models import OrgUnit, SchoolYear
 
 from .catalogue import all_forms, get_form
-from .engine import add_up, compute_per_school
+from .engine import add_up
 from .render import layout, render_pdf, render_xlsx
-from .selectors import FormFigures, form_figures, form_school_ids, snapshots
+from .selectors import FormFigures, form_figures, form_school_ids, school_cells
 
 FORMATS = ("xlsx", "pdf")
 
@@ -134,12 +134,9 @@ class ExportFormBundleTask(JobTask):
         try:
             for form in forms:
                 ids = form_school_ids(form=form, org_unit=job.org_unit, school_year=year, principal=principal)
-                frozen = snapshots(form=form, school_year=year, school_ids=ids)
-                computed = compute_per_school(
-                    form=form, school_year=year, school_ids=[i for i in ids if i not in frozen]
-                )
+                cells_of, _frozen = school_cells(form=form, school_year=year, school_ids=ids)
                 for school_id in ids:
-                    cells = frozen[school_id].cells if school_id in frozen else computed[school_id]
+                    cells = cells_of[school_id]
                     work.append((school_id, form, cells))
         except IndicatorScopeError as error:
             raise JobFailed(str(error)) from error

@@ -176,3 +176,28 @@ def test_a_units_completeness_holds_only_its_schools(province, year):
         principal=province.users["unit_a_staff"], org_unit=province.unit_a, school_year=year, period="start"
     )
     assert {row.school.code for row in view.rows} == {"TH-PHONGHAI", "THCS-XUANQUANG"}
+
+
+def test_locked_figures_survive_a_new_version_of_the_form(province, year, monkeypatch):
+    from dataclasses import replace
+
+    from reports.statforms import catalogue
+
+    submission = submit(province, year)
+    services.approve_submission(submission=submission, by=province.users["unit_a_staff"])
+    services.approve_submission(submission=submission, by=province.users["department_staff"])
+    locked = dict(FormSubmission.objects.get().cells)
+    newer = replace(TH, version="2027.1")
+    monkeypatch.setattr(catalogue, "all_forms", lambda: {"TH-DN": newer})
+    monkeypatch.setattr(catalogue, "RETIRED", (TH,))
+    Enrolment.objects.filter(school=province.school_a).delete()
+    staff = province.users["department_staff"]
+
+    school = form_figures(form=newer, org_unit=province.school_a.org_unit, school_year=year, principal=staff)
+    assert school.form.version == "2026.1" and school.cells == locked  # shown as approved, in its own version
+    unit = form_figures(form=newer, org_unit=province.unit_a, school_year=year, principal=staff)
+    assert unit.cells["hs.tong.tong"] == locked["hs.tong.tong"]  # shared cells keep the locked figures
+
+    monkeypatch.setattr(catalogue, "RETIRED", ())  # the old layout forgotten: shared cells still hold
+    school = form_figures(form=newer, org_unit=province.school_a.org_unit, school_year=year, principal=staff)
+    assert school.form.version == "2027.1" and school.cells["hs.tong.tong"] == locked["hs.tong.tong"]
