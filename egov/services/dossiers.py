@@ -7,6 +7,7 @@ stored, never a second one. Transitions lock the dossier row, check the state ma
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -19,6 +20,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -201,7 +203,11 @@ def _check_uploads(*, procedure: Procedure, uploads: Iterable[Upload]) -> list[t
     return [(upload, check_upload(procedure=procedure, upload=upload)) for upload in uploads]
 
 
-def _store_uploads(*, dossier: Dossier, checked: list[tuple[Upload, tuple]]) -> list[DossierAttachment]:
+def _store_uploads(
+    *, dossier: Dossier, checked: list[tuple[Upload, tuple]], written: list[str] | None = None
+) -> list[DossierAttachment]:
+    """Save the files (under random names) and their rows; ``written`` collects the file names, so that a caller
+    whose transaction fails can remove files no row will ever point to."""
     stored = []
     for upload, (extension, mime, size, sha256) in checked:
         if dossier.attachments.filter(sha256=sha256).exists():
@@ -216,6 +222,8 @@ def _store_uploads(*, dossier: Dossier, checked: list[tuple[Upload, tuple]]) -> 
             sha256=sha256,
         )
         attachment.file.save(f"tep.{extension}", File(upload.file), save=False)
+        if written is not None:
+            written.append(attachment.file.name)
         attachment.save()
         stored.append(attachment)
     return stored
@@ -271,6 +279,7 @@ def submit_dossier(
     at = submitted_at or timezone.now()
     calendar = calendar or load_calendar()
     due = calendar.add_working_days(timezone.localdate(at), procedure.processing_days)
+    written: list[str] = []
     try:
         with transaction.atomic():
             dossier = _create_with_unique_code(
@@ -288,7 +297,7 @@ def submit_dossier(
                 data=cleaned,
                 idempotency_key=key,
             )
-            _store_uploads(dossier=dossier, checked=checked)
+            _store_uploads(dossier=dossier, checked=checked, written=written)
             DossierEvent.objects.create(
                 dossier=dossier,
                 actor=_user(by),
@@ -299,13 +308,23 @@ def submit_dossier(
                 comment=_("Nộp trực tuyến") if channel == Dossier.Channel.ONLINE else _("Tiếp nhận trực tiếp"),
             )
     except IntegrityError:
+        _remove_files(written)
         # Another request with the same key won the race: its dossier is the one.
         existing = Dossier.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return existing
+    except BaseException:
+        _remove_files(written)  # rolled back: no row points to these files any more
+        raise
     _notify_later(dossier)
     return dossier
+
+
+def _remove_files(names: list[str]) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):  # best effort: an orphan file is harmless, it is never served
+            default_storage.delete(name)
 
 
 def _create_with_unique_code(*, fixed_code: str | None = None, **fields: Any) -> Dossier:

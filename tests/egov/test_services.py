@@ -272,3 +272,18 @@ def test_files_cannot_be_added_after_the_decision(procedure, officer):
     dossier = transition_dossier(dossier=dossier, to=S.REJECTED, by=officer, comment="Sai thủ tục")
     with pytest.raises(DossierError):
         add_attachments(dossier=dossier, uploads=[Upload("don", named_file(PDF, "don.pdf"))])
+
+
+def test_a_failure_after_the_files_were_saved_removes_them(procedure, monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    real_create = DossierEvent.objects.create
+
+    def boom(**kwargs):
+        raise RuntimeError("mất kết nối cơ sở dữ liệu")
+
+    monkeypatch.setattr(DossierEvent.objects, "create", boom)
+    with pytest.raises(RuntimeError):
+        make_dossier(procedure, attachments=[Upload("don", named_file(PDF, "don.pdf"))])
+    assert not Dossier.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    monkeypatch.setattr(DossierEvent.objects, "create", real_create)
