@@ -218,3 +218,25 @@ def test_export_command_exits_1_when_the_figures_break_a_rule(province, tmp_path
     assert exit_info.value.code == 1
     assert out.exists()
     assert "sửa ở mẫu nhập" in capsys.readouterr().err
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+@pytest.mark.parametrize("code", ["MN-DN", "TH-DN", "THCS-DN", "THPT-DN", "TH-CN", "THPT-CN"])
+def test_every_form_fits_an_a4_landscape_page_width_in_at_most_two_pages(province, year, code):
+    from weasyprint import HTML
+
+    from reports.statforms.render import FONT_DIR, render_pdf_html
+
+    figures = form_figures(form=get_form(code), org_unit=province.department, school_year=year, principal=SYSTEM)
+    document = HTML(string=render_pdf_html([layout(figures)]), base_url=str(FONT_DIR)).render()
+    assert 1 <= len(document.pages) <= 2
+    for page in document.pages:
+        box = page._page_box
+        assert round(box.margin_width()) == 1123  # 297 mm at 96 px/in: A4 landscape
+        right = max(b.position_x + b.margin_width() for b in _boxes(box) if b is not box and hasattr(b, "margin_width"))
+        assert right <= box.margin_width() - 40  # inside the 12 mm right margin: no column cut off
