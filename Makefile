@@ -150,3 +150,7 @@ bench: install
 	@psql "$(BENCH_DATABASE_URL)_egov" -c 'select 1' >/dev/null 2>&1 || \
 	    psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))_egov"
 	DATABASE_URL=$(BENCH_DATABASE_URL)_egov $(BIN)/python bench/egov_dossiers.py
+	@psql "$(BENCH_DATABASE_URL)_admissions" -c 'select 1' >/dev/null 2>&1 || \
+	    psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))_admissions"
+	DATABASE_URL=$(BENCH_DATABASE_URL)_admissions $(BIN)/python bench/admissions_allocate.py --database
+	DATABASE_URL=$(BENCH_DATABASE_URL)_admissions $(BIN)/python bench/admissions_submit.py
