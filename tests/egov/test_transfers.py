@@ -131,3 +131,44 @@ def test_bad_transfer_requests_name_the_field(setting, province, overrides, fiel
     with pytest.raises(DossierError) as error:
         _request(procedure, receiving, province, **overrides)
     assert field in error.value.message_dict
+
+
+def test_both_schools_act_from_the_dossier_page(setting, province, client_for):
+    from people import services as people_services
+    from tests.people.factories import UserFactory
+
+    procedure, receiving, student = setting
+    receiving_admin = UserFactory(username="admin.phongnien2")
+    people_services.grant_role(user=receiving_admin, role="school_admin", org_unit=receiving.org_unit)
+    dossier = _request(procedure, receiving, province)
+    url = f"/egov/dossiers/{dossier.receipt_code}/"
+
+    unit = client_for(province.users["unit_a_staff"])
+    sender_page = client_for(_school_admin(province.school_a2)).get(url).content.decode()
+    assert "Đồng ý cho học sinh chuyển đi" in sender_page and "Cập nhật trạng thái" not in sender_page
+    receiver = client_for(receiving_admin)
+    receiver_page = receiver.get(url).content.decode()
+    assert "Cập nhật trạng thái" in receiver_page and "Đồng ý cho học sinh chuyển đi" not in receiver_page
+    assert "Lý Văn Chiến" in receiver_page
+
+    for to in ("received", "processing"):
+        receiver.post(f"{url}transition/", {"to": to})
+    client_for(_school_admin(province.school_a2)).post(f"{url}agree/", {"comment": "Đồng ý"})
+    receiver.post(f"{url}transition/", {"to": "approved", "comment": "Tiếp nhận"})
+    dossier.refresh_from_db()
+    assert dossier.status == S.APPROVED
+    assert Enrolment.objects.get(student=student, school=receiving).status == EnrolmentStatus.STUDYING
+    assert dossier.receipt_code in unit.get("/egov/inbox/").content.decode()  # the unit above both schools sees it
+
+
+def _school_admin(school):
+    from people import services as people_services
+    from people.models import User
+    from tests.people.factories import UserFactory
+
+    username = f"admin.{school.code.lower()}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = UserFactory(username=username)
+        people_services.grant_role(user=user, role="school_admin", org_unit=school.org_unit)
+    return user
