@@ -145,6 +145,24 @@ def review_step(submission: FormSubmission, by: Any) -> str:
     )
 
 
+def allowed_actions(*, submission: FormSubmission | None, by: Any) -> set[str]:
+    """The steps the person may take on the submission now ("review": approve or return; "reopen")."""
+    if submission is None:
+        return set()
+    actions = set()
+    try:
+        review_step(submission, by)
+    except ApprovalError:
+        pass
+    else:
+        actions.add("review")
+    if submission.status in (Status.APPROVED, Status.UNIT_APPROVED) and holds(
+        by, DEPARTMENT_ROLES, submission.school.org_unit.path
+    ):
+        actions.add("reopen")
+    return actions
+
+
 @transaction.atomic
 def approve_submission(*, submission: FormSubmission, by: Any, comment: str = "") -> FormSubmission:
     """The management unit approves a submitted form, then the department approves and so locks its figures."""

@@ -90,14 +90,15 @@ def form_preview(request: HttpRequest, form_code: str, code: str) -> HttpRespons
         )
     submission = figures.submission
     failures: list[Any] = []
-    can_submit = False
-    if unit.kind == OrgUnit.Kind.SCHOOL and form.concerns(unit.school.levels):
-        may_submit = services.holds(request.user, services.SCHOOL_ROLES, unit.path)
-        open_to_submit = submission is None or submission.status not in FormSubmission.IN_CHAIN
-        if open_to_submit:
-            live = selectors.form_figures(form=form, org_unit=unit, school_year=year, principal=request.user, live=True)
-            failures = check_rules(form=form, cells=live.cells)
-            can_submit = may_submit and not failures
+    may_submit = (
+        unit.kind == OrgUnit.Kind.SCHOOL
+        and form.concerns(unit.school.levels)
+        and services.holds(request.user, services.SCHOOL_ROLES, unit.path)
+    )
+    if may_submit and (submission is None or submission.status not in FormSubmission.IN_CHAIN):
+        live = selectors.form_figures(form=form, org_unit=unit, school_year=year, principal=request.user, live=True)
+        failures = check_rules(form=form, cells=live.cells)
+    actions = services.allowed_actions(submission=submission, by=request.user)
     context = {
         "form": form,
         "unit": unit,
@@ -108,22 +109,14 @@ def form_preview(request: HttpRequest, form_code: str, code: str) -> HttpRespons
         "submission": submission,
         "events": submission.events.select_related("actor") if submission else [],
         "failures": failures,
-        "can_submit": can_submit,
-        "can_review": bool(submission) and _may_review(request, submission),
-        "can_reopen": bool(submission)
-        and submission.status in (FormSubmission.Status.APPROVED, FormSubmission.Status.UNIT_APPROVED)
-        and services.holds(request.user, services.DEPARTMENT_ROLES, unit.path),
+        "can_submit": may_submit
+        and not failures
+        and (submission is None or submission.status not in FormSubmission.IN_CHAIN),
+        "can_review": "review" in actions,
+        "can_reopen": "reopen" in actions,
         "formats": FORMATS,
     }
     return render(request, "statforms/form_preview.html", context)
-
-
-def _may_review(request: HttpRequest, submission: FormSubmission) -> bool:
-    try:
-        services.review_step(submission, request.user)
-    except services.ApprovalError:
-        return False
-    return True
 
 
 def _preview_url(form_code: str, code: str, year: SchoolYear) -> str:
