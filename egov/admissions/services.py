@@ -25,9 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edudx.core.text import nfc
-from egov.models import Dossier, Procedure, ProcedureKind
-from egov.services import DossierError, Upload, submit_dossier
+from egov.models import TRANSITIONS, Dossier, DossierStatus, Procedure, ProcedureKind
+from egov.services import DossierError, Upload, submit_dossier, transition_dossier
 from egov.services.catalogue import upsert_procedure
+from egov.services.dossiers import can_process
+from people.models import User
 from people.national_id import NationalIdError, normalize_national_id, validate_national_id
 from schools.models import OrgUnit
 
@@ -290,6 +292,9 @@ def update_application(
         raise AdmissionError(
             {"child_national_id": _("Trẻ có mã định danh này đã có hồ sơ trong đợt tuyển sinh này.")}
         ) from None
+    dossier = application.dossier
+    if dossier is not None and dossier.status == DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED:
+        transition_dossier(dossier=dossier, to=DossierStatus.RESUBMITTED, by=None, comment=_("Phụ huynh sửa hồ sơ"))
     return application
 
 
@@ -335,9 +340,29 @@ def review_application(*, application: Application, valid: bool, reasons: str = 
     application.status = ApplicationStatus.VALID if valid else ApplicationStatus.INVALID
     application.invalid_reasons = "" if valid else reasons[:2000]
     application.reviewed_at = timezone.now()
-    application.reviewed_by = by if getattr(by, "pk", None) else None
+    application.reviewed_by = by if isinstance(by, User) else None
     application.save(update_fields=["status", "invalid_reasons", "reviewed_at", "reviewed_by", "updated_at"])
+    _mirror_review(application=application, valid=valid, reasons=reasons, by=by)
     return application
+
+
+def _mirror_review(*, application: Application, valid: bool, reasons: str, by: Any) -> None:
+    """The dossier follows the review when the reviewer processes the round's dossiers (egov's state machine):
+    valid → received (or back in processing after a resubmission); invalid → additional documents requested."""
+    dossier = application.dossier
+    if dossier is None or not isinstance(by, User) or not can_process(dossier=dossier, by=by):
+        return
+    if valid:
+        to = {DossierStatus.SUBMITTED: DossierStatus.RECEIVED, DossierStatus.RESUBMITTED: DossierStatus.PROCESSING}
+        target = to.get(dossier.status)
+    else:
+        target = DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED
+    if target is None or target not in TRANSITIONS[dossier.status]:
+        return
+    try:
+        transition_dossier(dossier=dossier, to=target, by=by, comment=reasons)
+    except DossierError as error:
+        raise AdmissionError(error.messages) from None
 
 
 @dataclass(frozen=True)

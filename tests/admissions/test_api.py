@@ -51,3 +51,14 @@ def test_a_read_only_token_cannot_review_but_can_read(token_client, round_, prov
         f"/api/v1/admissions/applications/{application.receipt_code}/review/", {"status": "valid"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_a_write_token_reviews_and_no_person_is_recorded(token_client, round_, province):
+    application = submit(round_)
+    client = token_client(province.department, can_write=True)
+    response = client.post(
+        f"/api/v1/admissions/applications/{application.receipt_code}/review/", {"status": "valid"}, format="json"
+    )
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.VALID and application.reviewed_by is None

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from egov.admissions import services
 from egov.admissions.models import AdmissionRound, AllocationRun, Application, ApplicationStatus
-from egov.models import Dossier
+from egov.models import Dossier, DossierStatus
 from egov.services import Upload
 from tests.admissions.factories import application_input, child_id, make_round, school_of, submit
 
@@ -179,6 +179,37 @@ def test_editing_after_the_deadline_is_refused(round_):
         pytest.raises(services.AdmissionError),
     ):
         services.update_application(application=application, data=application_input())
+
+
+def test_the_dossier_follows_the_organisers_review_and_the_parents_correction(round_, province):
+    application = submit(round_)
+    staff = province.users["department_staff"]
+    services.review_application(application=application, valid=False, reasons="Thiếu giấy khai sinh", by=staff)
+    application.dossier.refresh_from_db()
+    assert application.dossier.status == DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED
+    data = application_input(
+        child_national_id=application.child_national_id, child_birth_date=application.child_birth_date
+    )
+    services.update_application(application=application, data=data)
+    application.dossier.refresh_from_db()
+    assert application.dossier.status == DossierStatus.RESUBMITTED
+    services.review_application(application=application, valid=True, by=staff)
+    application.dossier.refresh_from_db()
+    assert application.dossier.status == DossierStatus.PROCESSING
+    assert list(application.dossier.events.values_list("to_status", flat=True)) == [
+        "submitted",
+        "additional_documents_requested",
+        "resubmitted",
+        "processing",
+    ]
+
+
+def test_a_school_reviewer_leaves_the_rounds_dossier_to_the_organiser(round_, province):
+    application = submit(round_)
+    services.review_application(application=application, valid=True, by=province.users["school_a_admin"])
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.VALID
+    assert application.dossier.status == DossierStatus.SUBMITTED
 
 
 def test_invalid_needs_reasons(round_):
