@@ -4,7 +4,8 @@ The query is folded like the stored ``search_text`` (lower case, no diacritics, 
 and "Toán lớp 6 – Phân số" meet. On PostgreSQL: full-text search over
 ``to_tsvector('simple', f_unaccent(search_text))``, stored in a generated column with a GIN index (every word
 required, the last one as a prefix when it has 3 letters or more), ranked by ``ts_rank``; "lớp N" in the query
-becomes a grade filter; when nothing matches, trigram word similarity over ``f_unaccent(search_text)`` (GIN
+becomes a grade filter; when nothing matches, the words no resource holds are dropped, and then trigram word
+similarity over ``f_unaccent(search_text)`` (GIN
 trigram index) catches typos. Both expressions are written exactly as the indexes of migration 0004. On SQLite:
 every word with LIKE on the folded column, ranked in Python (title words count three times).
 """
@@ -15,11 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 
 from edudx.core.text import fold
 
@@ -29,6 +31,7 @@ WORD = re.compile(r"[a-z0-9]+")
 SQLITE_CANDIDATES = 5000
 FACETS = ("subject", "grade", "kind", "level")
 PREFIX_MIN = 3
+COUNT_CAP = 1000
 GRADE_WORDS = re.compile(r"\blop (1[0-2]|[1-9])\b")
 
 
@@ -63,36 +66,86 @@ def strip_grade(words: list[str]) -> list[str]:
     return GRADE_WORDS.sub(" ", " ".join(words)).split()
 
 
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 matches (on ``count_source``, without the ranking): past a thousand, "more
+    than 1,000" is what a person needs, and an exact count would read every matching row a second time."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count_source: Any = None, known: int | None = None):
+        super().__init__(object_list, per_page)
+        self.count_source = count_source if count_source is not None else object_list
+        self.known = known
+
+    @cached_property
+    def count(self) -> int:
+        if self.known is not None:
+            return self.known
+        if isinstance(self.count_source, list):
+            return len(self.count_source)
+        return self.count_source.order_by()[: COUNT_CAP + 1].count()
+
+
 @dataclass
 class SearchResult:
     page: Page
     total: int
+    more: bool = False  # more than ``total`` (COUNT_CAP) matches
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
     fuzzy: bool = False
 
 
-def _postgres(queryset: QuerySet[Resource], words: list[str]) -> tuple[QuerySet[Resource], bool]:
+def _vector() -> RawSQL:
     # The stored generated column of migration 0005: to_tsvector('simple', f_unaccent(search_text)).
-    vector = RawSQL('"learning_resource"."search_vector"', [], output_field=SearchVectorField())
+    return RawSQL('"learning_resource"."search_vector"', [], output_field=SearchVectorField())
+
+
+def _tsquery(words: list[str]) -> SearchQuery:
     last = words[-1] + (":*" if len(words[-1]) >= PREFIX_MIN else "")  # "so:*" would expand to hundreds of words
-    raw = " & ".join([*words[:-1], last])
-    query = SearchQuery(raw, config="simple", search_type="raw")
-    matched = (
-        queryset.annotate(search_vector=vector)
-        .filter(search_vector=query)
-        .annotate(rank=SearchRank(vector, query))
-        .order_by("-rank", "-published_at", "pk")
-    )
-    if matched.exists():
-        return matched, False
+    return SearchQuery(" & ".join([*words[:-1], last]), config="simple", search_type="raw")
+
+
+def _match(queryset: QuerySet[Resource], words: list[str]) -> tuple[QuerySet[Resource], QuerySet[Resource]]:
+    """(matching rows, the same best first). The filter is the lookup itself, not an annotation, so counts and
+    facets group on the plain rows (an ``id IN (subquery)`` form made PostgreSQL re-run the search per row)."""
+    query = _tsquery(words)
+    matching = queryset.filter(SearchVectorExact(_vector(), query))
+    ranked = matching.annotate(rank=SearchRank(_vector(), query)).order_by("-rank", "-published_at", "pk")
+    return matching, ranked
+
+
+def _in_vocabulary(word: str) -> bool:
+    """Whether any resource holds the word (one index probe): unknown words are dropped before giving up."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # With LIMIT 1 the planner bets on a sequential scan stopping early: for a word nobody wrote that reads
+        # the whole table. The GIN index answers it at once.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return Resource.objects.filter(SearchVectorExact(_vector(), _tsquery([word]))).exists()
+
+
+def capped_count(queryset: QuerySet[Resource]) -> int:
+    return queryset.order_by()[: COUNT_CAP + 1].count()
+
+
+def _postgres(
+    queryset: QuerySet[Resource], words: list[str]
+) -> tuple[QuerySet[Resource], QuerySet[Resource], bool, int | None]:
+    """(matching, ranked, fuzzy, capped count when known)."""
+    matching, ranked = _match(queryset, words)
+    count = capped_count(matching)
+    if count:
+        return matching, ranked, False, count
+    known = [word for word in words if _in_vocabulary(word)]
+    if known and known != words:
+        matching, ranked = _match(queryset, known)  # "gdcd", a typo, "ky" for "kĩ": match on the other words
+        count = capped_count(matching)
+        if count:
+            return matching, ranked, True, count
     phrase = " ".join(words)
-    fuzzy = (
-        queryset.filter(WordSimilar(FUnaccent(F("search_text")), Value(phrase)))
-        .annotate(rank=WordSimilarity(Value(phrase), FUnaccent(F("search_text"))))
-        .order_by("-rank", "-published_at", "pk")
+    matching = queryset.filter(WordSimilar(FUnaccent(F("search_text")), Value(phrase)))
+    ranked = matching.annotate(rank=WordSimilarity(Value(phrase), FUnaccent(F("search_text")))).order_by(
+        "-rank", "-published_at", "pk"
     )
-    return fuzzy, True
+    return matching, ranked, True, None
 
 
 def _sqlite(queryset: QuerySet[Resource], words: list[str]) -> list[Resource]:
@@ -165,16 +218,30 @@ def search_resources(
         results: Any = base.order_by("-published_at", "pk")
         facet_source = base
     elif connection.vendor == "postgresql":
-        results, fuzzy = _postgres(base, words)
-        facet_source = Resource.objects.filter(pk__in=results.values("pk"))
+        facet_source, ranked, fuzzy, known = _postgres(base, words)
+        paginator = CappedPaginator(
+            ranked.values_list("pk", flat=True), per_page, count_source=facet_source, known=known
+        )
+        current = paginator.get_page(page)
+        rows = Resource.objects.select_related("subject").in_bulk(list(current.object_list))
+        current.object_list = [rows[pk] for pk in current.object_list if pk in rows]
+        return SearchResult(
+            page=current,
+            total=min(paginator.count, COUNT_CAP),
+            more=paginator.count > COUNT_CAP,
+            facets=_facets(facet_source) if facets else {},
+            words=words,
+            fuzzy=fuzzy,
+        )
     else:
         results = _sqlite(base, words)
         facet_source = Resource.objects.filter(pk__in=[r.pk for r in results])
-    paginator = Paginator(results, per_page)
+    paginator = CappedPaginator(results, per_page)
     current = paginator.get_page(page)
     return SearchResult(
         page=current,
-        total=paginator.count,
+        total=min(paginator.count, COUNT_CAP),
+        more=paginator.count > COUNT_CAP,
         facets=_facets(facet_source) if facets else {},
         words=words,
         fuzzy=fuzzy,
