@@ -96,11 +96,10 @@ class ApplicationForm(forms.Form):
                     **{f"choice{k}": rs.code for k, rs in enumerate(editing.choices, start=1)},
                 }
             )
-        else:
-            for doc in DOCUMENTS:
-                self.fields[f"doc_{doc['code']}"] = forms.FileField(
-                    label=doc["label"], required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
-                )
+        for doc in DOCUMENTS:
+            self.fields[f"doc_{doc['code']}"] = forms.FileField(
+                label=doc["label"], required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+            )
 
     def clean_child_birth_date(self) -> dt.date:
         value = self.cleaned_data["child_birth_date"]

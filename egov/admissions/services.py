@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from edudx.core.text import nfc
 from egov.models import TRANSITIONS, Dossier, DossierStatus, Procedure, ProcedureKind
-from egov.services import DossierError, Upload, submit_dossier, transition_dossier
+from egov.services import DossierError, Upload, add_attachments, submit_dossier, transition_dossier
 from egov.services.catalogue import upsert_procedure
 from egov.services.dossiers import can_process
 from people.models import User
@@ -272,9 +272,13 @@ def submit_application(
 
 @transaction.atomic
 def update_application(
-    *, application: Application, data: ApplicationInput, at: dt.datetime | None = None
+    *,
+    application: Application,
+    data: ApplicationInput,
+    documents: Iterable[Upload] = (),
+    at: dt.datetime | None = None,
 ) -> Application:
-    """The parent's correction before the deadline: the application goes back to be checked again."""
+    """The parent's correction before the deadline (fields and added documents): it goes back to be checked again."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     at = at or timezone.now()
     if not application.is_live or application.status == ApplicationStatus.WITHDRAWN:
@@ -293,6 +297,12 @@ def update_application(
             {"child_national_id": _("Trẻ có mã định danh này đã có hồ sơ trong đợt tuyển sinh này.")}
         ) from None
     dossier = application.dossier
+    documents = list(documents)
+    if documents and dossier is not None:
+        try:
+            add_attachments(dossier=dossier, uploads=documents)
+        except DossierError as error:
+            raise AdmissionError({"documents": error.messages}) from None
     if dossier is not None and dossier.status == DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED:
         transition_dossier(dossier=dossier, to=DossierStatus.RESUBMITTED, by=None, comment=_("Phụ huynh sửa hồ sơ"))
     return application

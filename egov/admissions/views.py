@@ -121,10 +121,10 @@ def application_detail(request: HttpRequest, receipt_code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, receipt_code: str) -> HttpResponse:
     application = _own(request, receipt_code)
-    form = ApplicationForm(request.POST or None, round=application.round, editing=application)
+    form = ApplicationForm(request.POST or None, request.FILES or None, round=application.round, editing=application)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_application(application=application, data=form.to_input())
+            services.update_application(application=application, data=form.to_input(), documents=form.documents())
         except services.AdmissionError as error:
             form.attach(error)
         else:

@@ -233,3 +233,39 @@ def test_staff_round_pages_render(round_, province, client_for):
     assert staff.get(f"/admissions/rounds/{round_.code}/applications/?status=submitted").status_code == 200
     assert client_for(province.users["school_b_admin"]).get(f"/admissions/rounds/{round_.code}/").status_code == 200
     assert client_for(province.users["teacher_a"]).get(f"/admissions/rounds/{round_.code}/").status_code == 404
+
+
+def test_the_parent_adds_a_missing_document_when_editing(round_):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    application = submit(round_, parent_phone="0987654321")
+    client = Client()
+    client.post("/tuyen-sinh/tra-cuu/", {"receipt_code": application.receipt_code, "contact": "0987654321"})
+    pdf = SimpleUploadedFile("khai-sinh.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    data = {
+        **form_data(child_national_id=application.child_national_id),
+        "child_birth_date": application.child_birth_date.strftime("%d/%m/%Y"),
+        "doc_giay_khai_sinh": pdf,
+    }
+    response = client.post(f"/tuyen-sinh/ho-so/{application.receipt_code}/sua/", data)
+    assert response.status_code == 302
+    assert application.dossier.attachments.get().document_code == "giay_khai_sinh"
+
+
+def test_scores_upload_from_xlsx_with_a_title_row(province, client_for):
+    import xlsxwriter
+
+    round_ = make_round(province, method="score", grade="10", code="ts-lop10", quotas={"thpt": 2})
+    application = submit(round_, child_birth_date=dt.date(2011, 2, 2), choices=["THPT-SO1-LC"])
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["ĐIỂM THI TUYỂN SINH LỚP 10"])
+    sheet.write_row(2, 0, ["  MÃ HỒ SƠ ", "Điểm xét tuyển", "Điểm phụ"])
+    sheet.write_row(3, 0, [application.receipt_code, 41.5, 17.25])
+    workbook.close()
+    buffer.seek(0)
+    buffer.name = "diem-lop10.xlsx"
+    client_for(province.users["department_staff"]).post(f"/admissions/rounds/{round_.code}/scores/", {"file": buffer})
+    application.refresh_from_db()
+    assert str(application.exam_score) == "41.50" and str(application.tiebreak_score) == "17.25"
