@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import TRANSITIONS, DossierStatus, Procedure
-from .services.dossiers import DEFAULT_FILE_TYPES
 
 APPLICANT_FIELDS = ("applicant_name", "applicant_phone", "applicant_id_number", "applicant_email")
 
@@ -44,7 +43,7 @@ class DossierForm(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         for spec in procedure.form_fields:
             self.fields[f"f_{spec['name']}"] = _field(spec)
-        accept = ",".join(f".{ext}" for ext in (procedure.allowed_file_types or DEFAULT_FILE_TYPES))
+        accept = ",".join(f".{ext}" for ext in procedure.file_types)
         for doc in procedure.required_documents:
             self.fields[f"doc_{doc['code']}"] = forms.FileField(
                 label=doc.get("label", doc["code"]),
@@ -86,8 +85,13 @@ def _field(spec: dict[str, Any]) -> forms.Field:
     if kind == "email":
         return forms.EmailField(label=label, required=required)
     if kind == "school":
+        # A text box with the schools as suggestions (a <datalist> on the page): type part of the name or the code.
         return forms.CharField(
-            label=label, required=required, max_length=32, help_text=_("Mã trường, ví dụ THCS-XUANQUANG.")
+            label=label,
+            required=required,
+            max_length=300,
+            widget=forms.TextInput(attrs={"list": "edx-schools", "autocomplete": "off"}),
+            help_text=_("Gõ tên hoặc mã trường rồi chọn trong danh sách gợi ý."),
         )
     return forms.CharField(label=label, required=required, max_length=500)
 
@@ -130,13 +134,11 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [
-            (to, DossierStatus(to).label) for to in TRANSITIONS[status] if to != DossierStatus.RESUBMITTED
-        ] + (
-            [(DossierStatus.RESUBMITTED, _("Đã bổ sung hồ sơ (nhận trực tiếp)"))]
-            if DossierStatus.RESUBMITTED in TRANSITIONS[status]
-            else []
-        )
+        allowed = [to for to in TRANSITIONS[status] if to != DossierStatus.RESUBMITTED]
+        choices = [("", _("— Chọn trạng thái —"))] + [(to, DossierStatus(to).label) for to in allowed]
+        if DossierStatus.RESUBMITTED in TRANSITIONS[status]:
+            choices.append((DossierStatus.RESUBMITTED, _("Đã bổ sung hồ sơ (nhận trực tiếp)")))
+        self.fields["to"].choices = choices
 
 
 class InboxFilterForm(forms.Form):

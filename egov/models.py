@@ -30,6 +30,9 @@ class HolidayOverride(models.Model):
         return f"{self.date:%d/%m/%Y} – {kind}"
 
 
+DEFAULT_FILE_TYPES = ("pdf", "jpg", "png")
+
+
 class ProcedureKind(models.TextChoices):
     GENERIC = "generic", _("Thủ tục chung")
     SCHOOL_TRANSFER = "school_transfer", _("Chuyển trường")
@@ -88,6 +91,11 @@ class Procedure(models.Model):
     @property
     def is_full_online(self) -> bool:
         return self.mode == self.Mode.FULL_ONLINE
+
+    @property
+    def file_types(self) -> list[str]:
+        """The file types accepted (checked by content): the procedure's own list, else PDF, JPG and PNG."""
+        return [ext.lower() for ext in (self.allowed_file_types or DEFAULT_FILE_TYPES)]
 
 
 class DossierStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from edudx.core.text import fold, nfc
-from schools.models import SchoolYear
+from schools.models import School, SchoolYear
 
 from .models import (
     DECIDED,
@@ -43,6 +43,16 @@ def list_procedures(*, query: str = "") -> QuerySet[Procedure]:
 
 def get_public_procedure(*, code: str) -> Procedure:
     return Procedure.objects.published().select_related("competent_org_unit").get(code=code.upper())
+
+
+def list_public_schools(*, procedure: Procedure) -> list[tuple[str, str]]:
+    """(code, name) of the active schools a procedure's school fields may name: secondary ones for a transfer."""
+    if not any(spec.get("type") == "school" for spec in procedure.form_fields):
+        return []
+    schools = School.objects.filter(org_unit__is_active=True)
+    if procedure.kind == ProcedureKind.SCHOOL_TRANSFER:
+        schools = schools.filter(Q(level_thcs=True) | Q(level_thpt=True))
+    return list(schools.order_by("org_unit__name").values_list("org_unit__code", "org_unit__name"))
 
 
 # --- the public tracker -------------------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("egov-receipt")
     elif request.method == "POST":
         raise Http404
-    return render(request, "egov/procedure_detail.html", {"procedure": procedure, "form": form})
+    schools = selectors.list_public_schools(procedure=procedure) if form is not None else []
+    return render(request, "egov/procedure_detail.html", {"procedure": procedure, "form": form, "schools": schools})
 
 
 def _submit(procedure: Procedure, form: DossierForm) -> Dossier:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -110,12 +112,22 @@ def dossier_detail(request: HttpRequest, receipt_code: str) -> HttpResponse:
         "transition_form": TransitionForm(status=dossier.status) if may_process else None,
         "checklist": checklist,
         "fields": [
-            (spec.get("label", spec["name"]), dossier.data.get(spec["name"], ""))
+            (spec.get("label", spec["name"]), _shown(spec, dossier.data.get(spec["name"], "")))
             for spec in dossier.procedure.form_fields
         ],
         "rating": getattr(dossier, "rating", None) if hasattr(dossier, "rating") else None,
     }
     return render(request, "egov/dossier_detail.html", context)
+
+
+def _shown(spec: dict, value: object) -> object:
+    """A stored answer as staff read it: dates dd/mm/yyyy (stored ISO)."""
+    if spec.get("type") == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
 
 
 @login_required

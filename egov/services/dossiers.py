@@ -48,7 +48,6 @@ from ..workdays import WorkCalendar, load_calendar
 DOSSIER_ROLES = ("department_admin", "department_staff", "unit_staff", "school_admin")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud and typed back without mistakes
 RECEIPT_RANDOM_CHARS = 8  # 40 random bits: guessing a live code is hopeless, and the tracker also wants the phone
-DEFAULT_FILE_TYPES = ("pdf", "jpg", "png")
 MAX_ATTACHMENTS = 20
 MAX_TEXT = 2000
 _PHONE = re.compile(r"^0\d{9,10}$")
@@ -127,7 +126,7 @@ def clean_form_data(*, procedure: Procedure, data: Mapping[str, Any]) -> dict[st
             errors[name] = _("Giá trị không nằm trong danh sách được chọn.")
             continue
         elif kind == "school":
-            value = value.upper()
+            value = school_code(value)
             if not OrgUnit.objects.filter(code=value, kind=OrgUnit.Kind.SCHOOL, is_active=True).exists():
                 errors[name] = _("Không tìm thấy trường có mã %(code)s.") % {"code": value}
                 continue
@@ -135,6 +134,12 @@ def clean_form_data(*, procedure: Procedure, data: Mapping[str, Any]) -> dict[st
     if errors:
         raise DossierError(errors)
     return cleaned
+
+
+def school_code(value: str) -> str:
+    """The code out of what a school field holds: "THCS-XUANQUANG" or "Trường THCS Xuân Quang (THCS-XUANQUANG)"."""
+    match = re.search(r"\(([^()]+)\)\s*$", value)
+    return (match.group(1) if match else value).strip().upper()
 
 
 def _parse_date(value: str) -> dt.date | None:
@@ -175,7 +180,7 @@ def check_upload(*, procedure: Procedure, upload: Upload) -> tuple[str, str, int
     upload.file.seek(0)
     if total == 0:
         raise DossierError(_("Tệp “%(name)s” rỗng.") % {"name": name})
-    allowed = [ext.lower() for ext in (procedure.allowed_file_types or DEFAULT_FILE_TYPES)]
+    allowed = procedure.file_types
     kind = filetype.guess(head)
     declared = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     declared = "jpg" if declared == "jpeg" else declared

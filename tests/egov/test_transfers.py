@@ -64,7 +64,8 @@ def _request(procedure, receiving, province, **overrides):
 
 def test_the_receiving_school_processes_and_the_sending_school_sees_it(setting, province):
     procedure, receiving, _student = setting
-    dossier = _request(procedure, receiving, province)
+    dossier = _request(procedure, receiving, province, to_school="Trường THCS Phong Niên (THCS-PHONGNIEN)")
+    assert dossier.data["to_school"] == "THCS-PHONGNIEN"
     assert dossier.org_unit == receiving.org_unit and dossier.second_org_unit == province.school_a2.org_unit
 
 

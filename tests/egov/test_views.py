@@ -252,3 +252,19 @@ def test_admission_dossiers_stay_out_of_the_generic_inbox(client_for, procedure,
     assert other.receipt_code in body and admission.receipt_code not in body
     detail = client.get(reverse("egov-dossier", args=[admission.receipt_code]))
     assert detail.status_code == 302 and admission.receipt_code in detail["Location"]
+
+
+def test_the_transition_form_has_no_preselected_decision(client_for, procedure, province):
+    dossier = make_dossier(procedure)
+    client = client_for(province.users["unit_a_staff"])
+    body = client.get(reverse("egov-dossier", args=[dossier.receipt_code])).content.decode()
+    assert '<option value="" selected>— Chọn trạng thái —</option>' in body
+    client.post(reverse("egov-dossier-transition", args=[dossier.receipt_code]), {"to": "", "comment": "x"})
+    dossier.refresh_from_db()
+    assert dossier.status == S.SUBMITTED
+
+
+def test_dates_are_shown_to_staff_day_first(client_for, procedure, province):
+    dossier = make_dossier(procedure, data={"student_name": "Lò Văn Páo", "birth_date": "05/04/2015"})
+    body = client_for(province.users["unit_a_staff"]).get(reverse("egov-dossier", args=[dossier.receipt_code]))
+    assert "05/04/2015" in body.content.decode()

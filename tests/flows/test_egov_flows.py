@@ -34,7 +34,9 @@ def test_a_parent_submits_a_transfer_request_on_a_phone_and_follows_it(phone, li
     page.get_by_label(label("Ngày sinh của học sinh")).fill("12/05/2012")
     page.get_by_label(label("Lớp đang học")).select_option("8")
     page.get_by_label(label("Trường đang học (chuyển đi)")).fill("THCS-XUANQUANG")
-    page.get_by_label(label("Trường xin chuyển đến")).fill("thcs-phongnien")
+    # What the school suggestions put in the box: the school's name and its code.
+    expect(page.locator("#edx-schools option[value='Trường THCS Phong Niên (THCS-PHONGNIEN)']")).to_have_count(1)
+    page.get_by_label(label("Trường xin chuyển đến")).fill("Trường THCS Phong Niên (THCS-PHONGNIEN)")
     page.get_by_label(label("Lý do chuyển trường")).fill("Gia đình chuyển nơi ở về xã Phong Niên")
     page.get_by_label(label("Đơn xin chuyển trường")).set_input_files(
         files=[{"name": "don-xin-chuyen-truong.pdf", "mimeType": "application/pdf", "buffer": PDF}]
