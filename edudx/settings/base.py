@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "egov.models.DossierStatus",
         "ProcedureKindEnum": "egov.models.ProcedureKind",
+        "ReportFormFormatEnum": [("xlsx", "xlsx"), ("pdf", "pdf")],
     },
 }
 
