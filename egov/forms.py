@@ -112,7 +112,7 @@ class TrackForm(forms.Form):
 class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
         label=_("Mức độ hài lòng"),
-        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        choices=[(n, f"{'★' * n} {n}/5") for n in range(5, 0, -1)],
         coerce=int,
         widget=forms.RadioSelect,
     )
