@@ -35,7 +35,7 @@ class AuditWriter:
                 changes,
                 getattr(self.actor, "pk", None),
                 getattr(self.batch, "pk", None),
-                self.note,
+                note or self.note,
                 self.now,
             )
         )

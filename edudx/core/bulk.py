@@ -149,3 +149,65 @@ def text_in(lookup: str, values: Sequence[str]) -> Q:
     if connection.vendor == "postgresql":
         return Q(**{f"{lookup}__in": RawSQL("SELECT unnest(%s::text[])", (list(values),))})
     return Q(**{f"{lookup}__in": RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(values)),))})
+
+
+# COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped; NULL is \N.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_HASH_EQUAL = (bool, int, float)  # True == 1 == 1.0: values of these types must not share a lookup table
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return NULL
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(_text(value)).translate(_COPY_ESCAPES)
+
+
+def _copy_column(values: Sequence[Any]) -> list[str]:
+    """One column in COPY text form; each distinct value is converted once (a column repeats a few values)."""
+    types = set(map(type, values))
+    if types <= {str, type(None)}:
+        text = "".join(value for value in values if value is not None)
+        if any(special in text for special in "\\\t\n\r"):
+            values = [value if value is None else value.translate(_COPY_ESCAPES) for value in values]
+        return [NULL if value is None else value for value in values] if type(None) in types else list(values)
+    if types == {int}:
+        return list(map(str, values))
+    if sum(1 for kind in _HASH_EQUAL if kind in types) > 1 or dict in types or list in types:
+        return [_copy_value(value) for value in values]
+    converted = {value: _copy_value(value) for value in dict.fromkeys(values)}
+    return list(map(converted.__getitem__, values))
+
+
+def copy_columns(table: str, columns: Sequence[str], data: Sequence[Sequence[Any]]) -> int:
+    """PostgreSQL ``COPY`` of column-major data: ``data[i]`` holds every row's value for ``columns[i]``.
+
+    Converting column by column (and each distinct value once) instead of value by value is what makes staging
+    100,000 parsed rows cost a fraction of a second.
+    """
+    if not data or not data[0]:
+        return 0
+    lines = map("\t".join, zip(*(_copy_column(values) for values in data), strict=True))
+    buffer = io.StringIO("\n".join(lines) + "\n")
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+    return len(data[0])
+
+
+def create_temp_table(name: str, definitions: Sequence[tuple[str, str]]) -> None:
+    """A temporary table (PostgreSQL) dropped at the end of the transaction; ``definitions`` = (column, SQL type)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {quote(name)} ({', '.join(f'{quote(c)} {t}' for c, t in definitions)}) ON COMMIT DROP"
+        )
+
+
+def column_type(model: type[models.Model], name: str) -> str:
+    """The SQL type of a model field's column, for a staging table (no serial, no constraints)."""
+    return model._meta.get_field(name).db_type(connection).replace("serial", "integer")
