@@ -25,6 +25,7 @@ urlpatterns = [
     path("admissions/rounds/<slug:code>/publish/", views_staff.publish, name="admissions-staff-publish"),
     path("admissions/rounds/<slug:code>/second-round/", views_staff.second_round, name="admissions-staff-second"),
     path("admissions/rounds/<slug:code>/export.xlsx", views_staff.export_lists, name="admissions-staff-export"),
+    path("admissions/rounds/<slug:code>/unplaced.xlsx", views_staff.export_unplaced, name="admissions-staff-unplaced"),
     path("admissions/rounds/<slug:code>/run/A.csv", views_staff.run_applicants, name="admissions-staff-run-a"),
     path("admissions/rounds/<slug:code>/run/S.csv", views_staff.run_schools, name="admissions-staff-run-s"),
     path("admissions/rounds/<slug:code>/run/R.csv", views_staff.run_results, name="admissions-staff-run-r"),

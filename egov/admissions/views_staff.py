@@ -259,6 +259,51 @@ def export_lists(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@login_required
+@require_GET
+def export_unplaced(request: HttpRequest, code: str) -> HttpResponse:
+    """Valid applications no school took, with the managing unit of their ward (the unit's pool). Organiser only."""
+    round_ = _round(request, code, organiser=True)
+    applications = (
+        selectors.list_applications(round=round_, visible_to=request.user, status=ApplicationStatus.VALID)
+        .filter(result_school=None)
+        .select_related("ward__org_unit")
+        .order_by("ward__name", "child_full_name")
+    )
+    rows = (
+        [
+            safe_cell(a.ward.org_unit.name if a.ward.org_unit_id else ""),
+            safe_cell(a.ward.name),
+            safe_cell(a.receipt_code),
+            safe_cell(a.child_full_name),
+            a.child_birth_date.strftime("%d/%m/%Y"),
+            safe_cell(", ".join(rs.code for rs in a.choices)),
+            safe_cell(a.parent_name),
+            safe_cell(a.parent_phone),
+        ]
+        for a in applications
+    )
+    content = write_xlsx(
+        sheet_name=_("Chưa được xếp"),
+        title=_("Hồ sơ hợp lệ chưa được xếp trường – %(name)s") % {"name": round_.name},
+        headers=[
+            _("Đơn vị quản lý"),
+            _("Xã/phường"),
+            _("Mã hồ sơ"),
+            _("Họ và tên"),
+            _("Ngày sinh"),
+            _("Nguyện vọng"),
+            _("Cha/mẹ/người giám hộ"),
+            _("Số điện thoại"),
+        ],
+        rows=rows,
+    )
+    log_export(org_unit=round_.org_unit, actor=request.user, what=f"admissions:{round_.code}:unplaced")
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="chua-xep-{round_.code}.xlsx"'
+    return response
+
+
 def _run_file(request: HttpRequest, code: str, attribute: str, filename: str) -> HttpResponse:
     round_ = _round(request, code, organiser=True)
     run = selectors.latest_run(round=round_)

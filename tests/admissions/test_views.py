@@ -199,6 +199,10 @@ def test_organiser_runs_the_allocation_job_publishes_and_parents_confirm(
         assert Client().get(f"/tuyen-sinh/{round_.code}/R.csv").content.decode() == run.results_csv
         export = staff.get(f"/admissions/rounds/{round_.code}/export.xlsx")
         assert export.status_code == 200 and export.content[:2] == b"PK"
+        unplaced = staff.get(f"/admissions/rounds/{round_.code}/unplaced.xlsx")
+        assert unplaced.status_code == 200 and unplaced.content[:2] == b"PK"
+        school_a = client_for(province.users["school_a_admin"])
+        assert school_a.get(f"/admissions/rounds/{round_.code}/unplaced.xlsx").status_code == 404
     placed = Application.objects.exclude(result_school=None).first()
     parent = Client()
     with time_machine.travel(round_.results_at + dt.timedelta(hours=1), tick=True):
