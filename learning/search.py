@@ -13,6 +13,7 @@ every word with LIKE on the folded column, ranked in Python (title words count t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,24 +123,20 @@ def _in_vocabulary(word: str) -> bool:
         return Resource.objects.filter(SearchVectorExact(_vector(), _tsquery([word]))).exists()
 
 
-def capped_count(queryset: QuerySet[Resource]) -> int:
-    return queryset.order_by()[: COUNT_CAP + 1].count()
-
-
 def _postgres(
     queryset: QuerySet[Resource], words: list[str]
-) -> tuple[QuerySet[Resource], QuerySet[Resource], bool, int | None]:
-    """(matching, ranked, fuzzy, capped count when known)."""
+) -> tuple[QuerySet[Resource], QuerySet[Resource], bool, list[tuple[Any, ...]] | None]:
+    """(matching, ranked, fuzzy, the sample of matching rows when already read)."""
     matching, ranked = _match(queryset, words)
-    count = capped_count(matching)
-    if count:
-        return matching, ranked, False, count
+    sample = _sample(matching)
+    if sample:
+        return matching, ranked, False, sample
     known = [word for word in words if _in_vocabulary(word)]
     if known and known != words:
         matching, ranked = _match(queryset, known)  # "gdcd", a typo, "ky" for "kĩ": match on the other words
-        count = capped_count(matching)
-        if count:
-            return matching, ranked, True, count
+        sample = _sample(matching)
+        if sample:
+            return matching, ranked, True, sample
     phrase = " ".join(words)
     matching = queryset.filter(WordSimilar(FUnaccent(F("search_text")), Value(phrase)))
     ranked = matching.annotate(rank=WordSimilarity(Value(phrase), FUnaccent(F("search_text")))).order_by(
@@ -177,6 +174,33 @@ def _facets(queryset: QuerySet[Resource]) -> dict[str, list[dict[str, Any]]]:
         "grade": [{"value": str(g["grade"]), "label": str(g["grade"]), "count": g["n"]} for g in grades],
         "kind": [{"value": k["kind"], "label": Resource.Kind(k["kind"]).label, "count": k["n"]} for k in kinds],
         "level": [{"value": v["level"], "label": SchoolLevel(v["level"]).label, "count": v["n"]} for v in levels],
+    }
+
+
+SAMPLE_FIELDS = ("subject__code", "subject__name", "grade", "kind", "level")
+
+
+def _sample(matching: QuerySet[Resource]) -> list[tuple[Any, ...]]:
+    """The facet fields of up to COUNT_CAP + 1 matching rows: one query gives the (capped) count and the facets."""
+    return list(matching.order_by().values_list(*SAMPLE_FIELDS)[: COUNT_CAP + 1])
+
+
+def _facets_of(sample: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
+    subjects = Counter((row[0], row[1]) for row in sample)
+    grades = Counter(row[2] for row in sample)
+    kinds = Counter(row[3] for row in sample)
+    levels = Counter(row[4] for row in sample)
+    return {
+        "subject": [
+            {"value": code, "label": name, "count": n}
+            for (code, name), n in sorted(subjects.items(), key=lambda item: (-item[1], item[0][1]))[:30]
+        ],
+        "grade": [{"value": str(g), "label": str(g), "count": n} for g, n in sorted(grades.items())],
+        "kind": [
+            {"value": k, "label": Resource.Kind(k).label, "count": n}
+            for k, n in sorted(kinds.items(), key=lambda item: -item[1])
+        ],
+        "level": [{"value": v, "label": SchoolLevel(v).label, "count": n} for v, n in sorted(levels.items())],
     }
 
 
@@ -218,10 +242,10 @@ def search_resources(
         results: Any = base.order_by("-published_at", "pk")
         facet_source = base
     elif connection.vendor == "postgresql":
-        facet_source, ranked, fuzzy, known = _postgres(base, words)
-        paginator = CappedPaginator(
-            ranked.values_list("pk", flat=True), per_page, count_source=facet_source, known=known
-        )
+        matching, ranked, fuzzy, sample = _postgres(base, words)
+        if sample is None:
+            sample = _sample(matching)
+        paginator = CappedPaginator(ranked.values_list("pk", flat=True), per_page, known=len(sample))
         current = paginator.get_page(page)
         rows = Resource.objects.select_related("subject").in_bulk(list(current.object_list))
         current.object_list = [rows[pk] for pk in current.object_list if pk in rows]
@@ -229,7 +253,8 @@ def search_resources(
             page=current,
             total=min(paginator.count, COUNT_CAP),
             more=paginator.count > COUNT_CAP,
-            facets=_facets(facet_source) if facets else {},
+            # past COUNT_CAP matches, the facets count the first thousand (the page says "more than 1,000")
+            facets=_facets_of(sample) if facets else {},
             words=words,
             fuzzy=fuzzy,
         )
