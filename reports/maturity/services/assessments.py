@@ -189,8 +189,9 @@ def refresh_prefill(*, assessment: Assessment) -> int:
     if assessment.status not in EDITABLE:
         return 0
     figures = measured_figures(assessment=assessment)
-    now = timezone.now().isoformat()
+    now = timezone.now()
     filled = 0
+    changed = []
     for item in assessment.items.select_related("criterion").exclude(criterion__measure=""):
         measure = scoring.MEASURES.get(item.criterion.measure)
         if measure is None:
@@ -203,12 +204,14 @@ def refresh_prefill(*, assessment: Assessment) -> int:
             "measure": measure.key,
             "rule": measure.rule_text(),
             "figures": [_figure_json(f) for f in found],
-            "read_at": now,
+            "read_at": now.isoformat(),
         }
         if follows:
             item.self_points = points
-        item.save(update_fields=["prefill_points", "prefill", "self_points", "updated_at"])
+        item.updated_at = now  # bulk_update does not apply auto_now
+        changed.append(item)
         filled += points is not None
+    AssessmentItem.objects.bulk_update(changed, ["prefill_points", "prefill", "self_points", "updated_at"])
     refresh_totals(assessment=assessment)
     return filled
 
