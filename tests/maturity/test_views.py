@@ -216,3 +216,13 @@ def test_preschools_are_left_out_of_completeness_and_cannot_start(client_for, pr
     assert "Hoa Sen" not in page and "Chưa nộp (2 trường)" in page
     detail = client_for(province.users["unit_a_staff"]).get("/maturity/schools/MN-HOASEN/").content.decode()
     assert "trường mầm non không tự đánh giá" in detail
+
+
+def test_an_oversize_upload_through_the_page_is_refused_before_it_is_read(client_for, province, settings):
+    settings.EDUDX_MAX_EVIDENCE_BYTES = 1024
+    start(province)
+    client = client_for(province.users["school_a_admin"])
+    upload = SimpleUploadedFile("lon.pdf", PDF + b"0" * 4096, content_type="application/pdf")
+    response = client.post(PAGE + "evidence/", {"year": "2025-2026", "criterion": "QT1", "file": upload}, follow=True)
+    assert "Tệp quá lớn" in response.content.decode()
+    assert not Evidence.objects.exists()
