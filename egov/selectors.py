@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from edudx.core.scoping import scope_of
 from edudx.core.text import fold, nfc
 from schools.models import School, SchoolYear
 
@@ -154,6 +155,22 @@ def inbox_counts(*, visible_to: Any) -> dict[str, int]:
         soon=Count("pk", filter=running & Q(due_date__gte=today, due_date__lte=horizon)),
         waiting=Count("pk", filter=Q(status=DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED)),
     )
+
+
+def intake_procedures(*, visible_to: Any) -> list[Procedure]:
+    """Procedures whose dossiers the caller's units receive in person: their competent unit is in the caller's
+    scope, or (a transfer) the caller processes for a school. Admissions have their own forms."""
+    scope = scope_of(visible_to).only(DOSSIER_ROLES)
+    if scope.is_empty:
+        return []
+    procedures = (
+        Procedure.objects.published().exclude(kind=ProcedureKind.ADMISSION).select_related("competent_org_unit")
+    )
+    return [
+        p
+        for p in procedures.order_by("name")
+        if scope.covers(p.competent_org_unit.path) or p.kind == ProcedureKind.SCHOOL_TRANSFER
+    ]
 
 
 def get_dossier(*, visible_to: Any, receipt_code: str) -> Dossier:

@@ -15,6 +15,7 @@ urlpatterns = [
     # Staff of the competent units.
     path("egov/inbox/", views_staff.inbox, name="egov-inbox"),
     path("egov/inbox/bulk/", views_staff.inbox_bulk, name="egov-inbox-bulk"),
+    path("egov/inbox/new/", views_staff.intake, name="egov-intake"),
     path("egov/dossiers/<str:receipt_code>/", views_staff.dossier_detail, name="egov-dossier"),
     path(
         "egov/dossiers/<str:receipt_code>/transition/", views_staff.dossier_transition, name="egov-dossier-transition"

@@ -16,11 +16,12 @@ from edudx.core.scoping import scope_of
 from schools.models import OrgUnit
 
 from . import selectors, services
-from .forms import BulkActionForm, DiplomaImportForm, InboxFilterForm, TransitionForm
+from .forms import BulkActionForm, DiplomaImportForm, DossierForm, InboxFilterForm, TransitionForm
 from .models import Dossier, DossierAttachment, DossierStatus, ProcedureKind
 from .services import DossierError
 from .services.diploma_import import import_diploma_register
 from .services.dossiers import DOSSIER_ROLES, assign_dossier, can_process, record_second_unit_agreement, set_checklist
+from .views import attach_errors, submit_form
 
 
 def _dossier_or_404(request: HttpRequest, receipt_code: str) -> Dossier:
@@ -204,6 +205,35 @@ def attachment_download(request: HttpRequest, receipt_code: str, attachment_id: 
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """A dossier brought in person or by post, keyed in by staff of the unit (channel "offline")."""
+    procedures = selectors.intake_procedures(visible_to=request.user)
+    if not procedures:
+        raise Http404
+    procedure = next((p for p in procedures if p.code == request.GET.get("procedure")), None)
+    form = None
+    if procedure is not None:
+        form = DossierForm(request.POST or None, request.FILES or None, procedure=procedure)
+        if request.method == "POST" and form.is_valid():
+            try:
+                dossier = submit_form(procedure, form, channel=Dossier.Channel.OFFLINE, by=request.user)
+            except DossierError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.receipt_code})
+                if selectors.inbox(visible_to=request.user).filter(pk=dossier.pk).exists():
+                    return redirect("egov-dossier", receipt_code=dossier.receipt_code)
+                return redirect("egov-inbox")  # a transfer keyed in for another school: it is theirs now
+    context = {
+        "procedures": procedures,
+        "procedure": procedure,
+        "form": form,
+        "schools": selectors.list_public_schools(procedure=procedure) if procedure else [],
+    }
+    return render(request, "egov/intake.html", context)
 
 
 # --- the diploma register -----------------------------------------------------------------------------------------

@@ -268,3 +268,24 @@ def test_dates_are_shown_to_staff_day_first(client_for, procedure, province):
     dossier = make_dossier(procedure, data={"student_name": "Lò Văn Páo", "birth_date": "05/04/2015"})
     body = client_for(province.users["unit_a_staff"]).get(reverse("egov-dossier", args=[dossier.receipt_code]))
     assert "05/04/2015" in body.content.decode()
+
+
+def test_staff_key_in_a_paper_dossier_as_offline(client_for, procedure, province):
+    client = client_for(province.users["unit_a_staff"])
+    page = client.get(reverse("egov-intake")).content.decode()
+    assert procedure.name in page
+    url = reverse("egov-intake") + f"?procedure={procedure.code}"
+    response = client.post(
+        url, {**_form(procedure, idempotency_key="quay-mot-cua-1"), "doc_don": named_file(PDF, "a.pdf")}
+    )
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("egov-dossier", args=[dossier.receipt_code])
+    assert dossier.channel == Dossier.Channel.OFFLINE
+    assert dossier.events.get().actor == province.users["unit_a_staff"]
+
+
+def test_intake_offers_only_the_units_procedures(client_for, procedure, province):
+    other = make_procedure(province.unit_b, code="SP-3", name="Thủ tục của Sa Pa")
+    page = client_for(province.users["unit_a_staff"]).get(reverse("egov-intake")).content.decode()
+    assert procedure.name in page and other.name not in page
+    assert client_for(province.users["teacher_a"]).get(reverse("egov-intake")).status_code == 404
