@@ -122,7 +122,7 @@ def main() -> None:
         return sum(services.refresh_prefill(assessment=a) for a in draft)
 
     candidate, _ = timed(refresh, max(1, args.runs // 2))
-    rows.append((f"refresh_prefill end to end, {len(draft)} drafts (writes)", candidate, candidate / base))
+    rows.append((f"refresh_prefill, {len(draft)} drafts, figures unchanged (no write)", candidate, candidate / base))
 
     admin = User.objects.filter(is_superuser=False, role_assignments__role="department_admin").first()
     if admin is None:

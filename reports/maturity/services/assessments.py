@@ -120,10 +120,10 @@ def start_assessment(*, school: School, school_year: SchoolYear, by: Any) -> Ass
             assessment = Assessment.objects.create(school=school, school_year=school_year, criteria_set=criteria_set)
     except IntegrityError:  # started at the same moment in another request: use that one
         return Assessment.objects.get(school=school, school_year=school_year)
-    AssessmentItem.objects.bulk_create(
-        [AssessmentItem(assessment=assessment, criterion=c) for c in criteria_set.criteria.all()]
-    )
-    refresh_prefill(assessment=assessment)
+    items = [AssessmentItem(assessment=assessment, criterion=c) for c in criteria_set.criteria.all()]
+    _apply_prefill(assessment=assessment, items=items)  # pre-filled in memory: one INSERT for every item
+    AssessmentItem.objects.bulk_create(items)
+    refresh_totals(assessment=assessment)
     return assessment
 
 
@@ -182,38 +182,44 @@ def _figure_json(figure: scoring.Figure) -> dict[str, str]:
     }
 
 
-@transaction.atomic
-def refresh_prefill(*, assessment: Assessment) -> int:
-    """Re-reads the stored indicator values of measurable criteria; items the school has not overridden follow
-    the new figure. Returns how many items have a pre-filled figure. Only while the school is editing."""
-    if assessment.status not in EDITABLE:
-        return 0
+def _apply_prefill(*, assessment: Assessment, items: list[AssessmentItem]) -> list[AssessmentItem]:
+    """Sets each measurable item's figures and points from the stored values; returns the items that changed
+    (an item the school has not overridden follows its figure). ``read_at`` is when the figures last changed."""
     figures = measured_figures(assessment=assessment)
     now = timezone.now()
-    filled = 0
     changed = []
-    for item in assessment.items.select_related("criterion").exclude(criterion__measure=""):
+    for item in items:
         measure = scoring.MEASURES.get(item.criterion.measure)
         if measure is None:
             continue
         found = figures.get(measure.key, [])
         points = scoring.prefill_points(measure=measure, figures=found, max_points=item.criterion.max_points)
+        prefill = {"measure": measure.key, "rule": measure.rule_text(), "figures": [_figure_json(f) for f in found]}
         follows = item.self_points is None or (item.self_points == item.prefill_points and not item.justification)
+        self_points = points if follows else item.self_points
+        old = {key: value for key, value in item.prefill.items() if key != "read_at"}
+        if old == prefill and item.prefill_points == points and item.self_points == self_points:
+            continue
         item.prefill_points = points
-        item.prefill = {
-            "measure": measure.key,
-            "rule": measure.rule_text(),
-            "figures": [_figure_json(f) for f in found],
-            "read_at": now.isoformat(),
-        }
-        if follows:
-            item.self_points = points
+        item.prefill = {**prefill, "read_at": now.isoformat()}
+        item.self_points = self_points
         item.updated_at = now  # bulk_update does not apply auto_now
         changed.append(item)
-        filled += points is not None
-    AssessmentItem.objects.bulk_update(changed, ["prefill_points", "prefill", "self_points", "updated_at"])
-    refresh_totals(assessment=assessment)
-    return filled
+    return changed
+
+
+@transaction.atomic
+def refresh_prefill(*, assessment: Assessment) -> int:
+    """Re-reads the stored indicator values of measurable criteria; items the school has not overridden follow
+    the new figure; unchanged items are not written. Returns how many items have a figure. Only while editing."""
+    if assessment.status not in EDITABLE:
+        return 0
+    items = list(assessment.items.select_related("criterion").exclude(criterion__measure=""))
+    changed = _apply_prefill(assessment=assessment, items=items)
+    if changed:
+        AssessmentItem.objects.bulk_update(changed, ["prefill_points", "prefill", "self_points", "updated_at"])
+        refresh_totals(assessment=assessment)
+    return sum(item.prefill_points is not None for item in items)
 
 
 # --- scoring -------------------------------------------------------------------------------------------------------
