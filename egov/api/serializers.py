@@ -88,3 +88,13 @@ class DossierOutput(serializers.ModelSerializer):
 class TransitionInput(serializers.Serializer):
     to = serializers.ChoiceField(choices=DossierStatus.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class DiplomaVerificationInput(serializers.Serializer):
+    number = serializers.CharField(max_length=30)
+    holder_name = serializers.CharField(max_length=150)
+    birth_date = serializers.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+
+class DiplomaVerificationOutput(serializers.Serializer):
+    match = serializers.BooleanField(help_text="Sổ gốc có văn bằng với đúng số hiệu, họ tên và ngày sinh này")

@@ -17,7 +17,14 @@ from ..services import DossierError
 from ..services.dossiers import DOSSIER_ROLES
 from ..throttles import LOOKUP_THROTTLES
 from .filters import DossierFilter
-from .serializers import DossierOutput, ProcedureOutput, PublicDossierOutput, TransitionInput
+from .serializers import (
+    DiplomaVerificationInput,
+    DiplomaVerificationOutput,
+    DossierOutput,
+    ProcedureOutput,
+    PublicDossierOutput,
+    TransitionInput,
+)
 
 CONTACT_HEADER = "X-Applicant-Contact"
 
@@ -76,6 +83,23 @@ class PublicDossierViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+
+class DiplomaVerificationViewSet(viewsets.GenericViewSet):
+    """Public diploma verification (SPEC §9): number + holder's name + birth date → match or not, nothing else.
+    Rate-limited per client IP together with the dossier tracker."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = LOOKUP_THROTTLES
+    serializer_class = DiplomaVerificationInput
+
+    @extend_schema(request=DiplomaVerificationInput, responses={200: DiplomaVerificationOutput})
+    def create(self, request):
+        data = DiplomaVerificationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        match = selectors.verify_diploma(**data.validated_data)
+        return Response(DiplomaVerificationOutput({"match": match}).data)
 
 
 class DossierViewSet(viewsets.ReadOnlyModelViewSet):

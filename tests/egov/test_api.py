@@ -87,3 +87,26 @@ def test_staff_transition_and_a_refused_one(client_for, procedure, province):
     assert ok.status_code == 200 and ok.json()["status"] == DossierStatus.RECEIVED
     bad = client.post(url, {"to": "bay-len-troi"}, content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_diploma_verification_answers_match_or_not_only(api_client, province):
+    import datetime as dt
+
+    from egov.services.diplomas import upsert_diploma_record
+
+    upsert_diploma_record(
+        org_unit=province.unit_a,
+        level="THCS",
+        number="A2400001",
+        register_number="1/2024",
+        holder_name="Giàng Thị Sua",
+        birth_date=dt.date(2009, 1, 2),
+        graduation_year=2024,
+        issued_on=dt.date(2024, 7, 1),
+    )
+    url = "/api/v1/diploma-verifications/"
+    yes = api_client.post(url, {"number": "A2400001", "holder_name": "giang thi sua", "birth_date": "02/01/2009"})
+    no = api_client.post(url, {"number": "A2400001", "holder_name": "Giàng Thị Sua", "birth_date": "2009-01-03"})
+    assert yes.json() == {"match": True} and no.json() == {"match": False}
+    bad = api_client.post(url, {"number": "A2400001", "holder_name": "x", "birth_date": "31/02/2009"})
+    assert bad.status_code == 400 and "birth_date" in bad.json()["errors"]
