@@ -4,10 +4,12 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from egov.models import Dossier, DossierAttachment, DossierRating, DossierStatus, Procedure
+from egov.selectors import inbox_counts
 from egov.services import Upload, transition_dossier
 from egov.services.diplomas import upsert_diploma_record
 
@@ -289,3 +291,15 @@ def test_intake_offers_only_the_units_procedures(client_for, procedure, province
     page = client_for(province.users["unit_a_staff"]).get(reverse("egov-intake")).content.decode()
     assert procedure.name in page and other.name not in page
     assert client_for(province.users["teacher_a"]).get(reverse("egov-intake")).status_code == 404
+
+
+def test_the_inbox_shows_dossiers_due_soon_and_counts_them(client_for, procedure, province):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False):  # a Monday
+        soon = make_dossier(procedure)  # 5 working days: due Monday 09/03
+    with time_machine.travel(dt.datetime(2026, 3, 6, 9, tzinfo=dt.UTC), tick=False):  # Friday: due in 1 working day
+        later = make_dossier(procedure)  # due Friday 13/03
+        client = client_for(province.users["unit_a_staff"])
+        body = client.get(reverse("egov-inbox"), {"due": "soon"}).content.decode()
+        assert soon.receipt_code in body and later.receipt_code not in body
+        counts = inbox_counts(visible_to=province.users["unit_a_staff"])
+        assert (counts["open"], counts["soon"], counts["late"]) == (2, 1, 0)
