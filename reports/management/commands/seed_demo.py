@@ -138,6 +138,9 @@ class Command(BaseCommand):
             "facilityitem": "dòng tài sản",
             "teachingactivity": "dòng hoạt động dạy học",
             "feecollection": "dòng khoản thu",
+            "procedures": "thủ tục hành chính",
+            "dossiers": "hồ sơ dịch vụ công",
+            "diplomas": "dòng sổ gốc văn bằng",
         }
         shown = {key: n for key, n in province.created.items() if key in labels and n}
         created = ", ".join(f"{labels[key]} {n}" for key, n in sorted(shown.items()))
