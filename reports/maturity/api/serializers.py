@@ -18,6 +18,9 @@ class AssessmentOutput(serializers.ModelSerializer):
     criteria_set_version = serializers.IntegerField(source="criteria_set.version", read_only=True)
     teaching_score = serializers.FloatField(read_only=True, help_text="Điểm nhóm dạy, học (0–100).")
     management_score = serializers.FloatField(read_only=True, help_text="Điểm nhóm quản trị (0–100).")
+    # Plain integers (1, 2, 3), not choice fields: one level scale, no duplicate enums in the schema.
+    teaching_level = serializers.IntegerField(read_only=True, help_text="Mức độ nhóm dạy, học: 1, 2 hoặc 3.")
+    management_level = serializers.IntegerField(read_only=True, help_text="Mức độ nhóm quản trị: 1, 2 hoặc 3.")
     level = serializers.IntegerField(read_only=True, help_text="Mức độ của trường: mức thấp hơn của hai nhóm.")
 
     class Meta:
