@@ -160,3 +160,32 @@ def test_question_submit_from_the_bank_page(province, client_for, council):  # n
     assert client.post(f"/question-bank/{bank.pk}/questions/{question.pk}/submit/").status_code == 302
     question.refresh_from_db()
     assert question.status == ContentStatus.IN_REVIEW
+
+
+def test_my_resources_lists_drafts_of_my_school_only(province, client_for):
+    make(province, link="https://example.edu.vn/x", title="Bản nháp của trường Phong Hải")
+    mine = client_for(province.users["teacher_a"]).get("/library/mine/", {"status": "draft"})
+    assert mine.status_code == 200 and "Bản nháp của trường Phong Hải" in mine.content.decode()
+    other = client_for(province.users["school_b_admin"]).get("/library/mine/")
+    assert "Bản nháp của trường Phong Hải" not in other.content.decode()
+
+
+def test_blueprint_form_on_the_bank_page_reports_bad_lines(province, client_for):
+    catalogue()
+    bank = get_or_create_bank(name="Toán 6", org_unit=province.school_a.org_unit)
+    client = client_for(province.users["teacher_a"])
+    assert client.get(f"/question-bank/{bank.pk}/").status_code == 200
+    bad = client.post(
+        f"/question-bank/{bank.pk}/blueprints/",
+        {"name": "Đề giữa kì", "duration_minutes": 45, "cells": "TOAN-6-C3, nhan_biet, 2\nKHONG-CO, van_dung, 1"},
+        follow=True,
+    )
+    assert "KHONG-CO" in bad.content.decode()
+    good = client.post(
+        f"/question-bank/{bank.pk}/blueprints/",
+        {"name": "Đề giữa kì", "duration_minutes": 45, "cells": "TOAN-6-C3, nhan_biet, 2\nTOAN-6-C3, thong_hieu, 1"},
+    )
+    assert good.status_code == 302
+    from learning.models import TestBlueprint as Blueprint
+
+    assert Blueprint.objects.get().cells.count() == 2
