@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -351,7 +352,7 @@ def question_bank_export(request, bank_id: int):
     result = question_services.export_questions(questions=list(questions), fmt=fmt, bank_name=bank.name)
     content_type = "application/xml" if fmt == "moodlexml" else "text/plain; charset=utf-8"
     response = HttpResponse(result.content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename.encode("ascii", "ignore").decode()}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=result.filename)
     return response
 
 
