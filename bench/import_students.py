@@ -13,6 +13,7 @@ import argparse
 import io
 import os
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edudx.settings.local")
 def timed(label: str, results: dict, fn):
     start = time.perf_counter()
     value = fn()
-    results[label] = time.perf_counter() - start
+    results.setdefault(label, []).append(time.perf_counter() - start)
     return value
 
 
@@ -39,6 +40,12 @@ def fresh_tables() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="baseline, first import and re-import are measured this many times, interleaved (medians reported)",
+    )
     parser.add_argument(
         "--iie-rows",
         type=int,
@@ -79,7 +86,10 @@ def main() -> None:
     )
     fresh_tables()
 
-    results: dict[str, float] = {}
+    results: dict[str, list[float]] = {}
+
+    ctx = ImportContext(org_unit=school.org_unit, school_year=year, school=school)
+    kind = get_kind("students")
 
     def baseline():
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
@@ -93,30 +103,46 @@ def main() -> None:
             cursor.cursor.copy_expert("COPY bench_baseline FROM STDIN", buffer)
             cursor.execute("DROP TABLE bench_baseline")
 
-    ctx = ImportContext(org_unit=school.org_unit, school_year=year, school=school)
-    kind = get_kind("students")
-
     def edudx_import():
         validation = validate_file(path, kind, ctx)
         assert not validation.errors, validation.errors[:3]
         with transaction.atomic():
             return kind.apply(validation.valid_rows, ctx)
 
-    timed("baseline: calamine read + COPY", results, baseline)
-    first = timed("EduDX first import", results, edudx_import)
-    again = timed("EduDX re-import (unchanged)", results, edudx_import)
-    assert first["created"] == args.rows and again["unchanged"] == args.rows, (first, again)
+    # The machine may be shared: the three runs are interleaved, each round measuring all of them.
+    for _round in range(args.rounds):
+        fresh_tables()
+        timed("baseline: calamine read + COPY", results, baseline)
+        first = timed("EduDX first import", results, edudx_import)
+        again = timed("EduDX re-import (unchanged)", results, edudx_import)
+        assert first["created"] == args.rows and again["unchanged"] == args.rows, (first, again)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    base = results["baseline: calamine read + COPY"]
-    print(f"rows: {args.rows:,}   peak RSS: {peak_mib:,.0f} MiB")
-    for label, seconds in results.items():
-        print(f"{label:<40} {seconds:8.2f} s   {seconds / base:6.2f}× baseline")
-    print(f"re-import / first import: {results['EduDX re-import (unchanged)'] / results['EduDX first import']:.2f}")
-    compare_with_import_export(args.iie_rows, school, year)
+    median = {label: statistics.median(times) for label, times in results.items()}
+    base = median["baseline: calamine read + COPY"]
+    print(f"rows: {args.rows:,}   rounds: {args.rounds}   peak RSS: {peak_mib:,.0f} MiB   (medians; range in brackets)")
+    for label, times in results.items():
+        print(
+            f"{label:<40} {median[label]:8.2f} s [{min(times):.2f}–{max(times):.2f}]   "
+            f"{median[label] / base:6.2f}× baseline"
+        )
+    ratios = [
+        again / first
+        for first, again in zip(results["EduDX first import"], results["EduDX re-import (unchanged)"], strict=True)
+    ]
+    print(f"re-import / first import: {statistics.median(ratios):.2f} [{min(ratios):.2f}–{max(ratios):.2f}]")
+    per_round = [
+        first / base
+        for base, first in zip(results["baseline: calamine read + COPY"], results["EduDX first import"], strict=True)
+    ]
+    print(
+        f"first import / baseline of the same round: {statistics.median(per_round):.2f} "
+        f"[{min(per_round):.2f}–{max(per_round):.2f}]"
+    )
+    compare_with_import_export(args.iie_rows, school, year, rounds=args.rounds)
 
 
-def compare_with_import_export(rows: int, school, year) -> None:
+def compare_with_import_export(rows: int, school, year, *, rounds: int) -> None:
     """django-import-export (the tool a Django team would reach for) against EduDX on the same smaller file."""
     try:
         import tablib
@@ -162,26 +188,31 @@ def compare_with_import_export(rows: int, school, year) -> None:
         def before_save_instance(self, instance, row, **kwargs):
             instance.name_key = fold(instance.full_name)
 
-    clean = fresh_tables
-    clean()
-    start = time.perf_counter()
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    data = tablib.Dataset(*[tuple(r) for r in sheet[1:]], headers=sheet[0])
-    with transaction.atomic():
-        result = StudentResource().import_data(data, dry_run=False, raise_errors=True)
-    iie = time.perf_counter() - start
-    assert not result.has_errors()
-    clean()
     ctx = ImportContext(org_unit=school.org_unit, school_year=year, school=school)
     kind = get_kind("students")
-    start = time.perf_counter()
-    validation = validate_file(path, kind, ctx)
-    with transaction.atomic():
-        kind.apply(validation.valid_rows, ctx)
-    ours = time.perf_counter() - start
+    iie_times, our_times = [], []
+    for _round in range(rounds):
+        fresh_tables()
+        start = time.perf_counter()
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        data = tablib.Dataset(*[tuple(r) for r in sheet[1:]], headers=sheet[0])
+        with transaction.atomic():
+            result = StudentResource().import_data(data, dry_run=False, raise_errors=True)
+        iie_times.append(time.perf_counter() - start)
+        assert not result.has_errors()
+        fresh_tables()
+        start = time.perf_counter()
+        validation = validate_file(path, kind, ctx)
+        with transaction.atomic():
+            kind.apply(validation.valid_rows, ctx)
+        our_times.append(time.perf_counter() - start)
+    iie, ours = statistics.median(iie_times), statistics.median(our_times)
+    ratios = [theirs / mine for theirs, mine in zip(iie_times, our_times, strict=True)]
     print(
-        f"{rows:,} rows: django-import-export {iie:.2f} s (students only, no enrolments, no audit), "
-        f"EduDX {ours:.2f} s (students + enrolments + audit): EduDX is {iie / ours:.1f}× faster"
+        f"{rows:,} rows, medians of {rounds}: django-import-export {iie:.2f} s [{min(iie_times):.2f}–"
+        f"{max(iie_times):.2f}] (students only, no enrolments, no audit), EduDX {ours:.2f} s [{min(our_times):.2f}–"
+        f"{max(our_times):.2f}] (students + enrolments + audit): EduDX is {statistics.median(ratios):.1f}× faster "
+        f"[{min(ratios):.1f}–{max(ratios):.1f}]"
     )
 
 

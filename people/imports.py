@@ -9,6 +9,8 @@ never a second record.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -430,15 +432,19 @@ class _SetBasedApply:
 
     def run(self) -> dict[str, int]:
         with connection.cursor() as cursor:
-            # The matching statement's estimated cost (a sub-plan per row) triggers JIT compilation, which takes
-            # longer (~1 s) than running the plan as it is: off for these statements (SET LOCAL, then restored).
-            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-            jit = cursor.fetchone()[0]
+            # For these statements only (SET LOCAL, restored below): no JIT compilation (the matching statement's
+            # estimated cost, a sub-plan per row, triggers it, and compiling takes longer, ~1 s, than running the
+            # plan), and enough memory to hash the school's people and records without spilling to disk.
+            cursor.execute(
+                "SELECT current_setting('jit'), current_setting('work_mem'), "
+                "set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+            )
+            jit, work_mem = cursor.fetchone()[:2]
         self._stage()
         self._match()
         self._write()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
+            cursor.execute("SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", [jit, work_mem])
             cursor.execute(
                 f"""SELECT count(*) FILTER (WHERE found_id IS NULL),
                            count(*) FILTER (WHERE found_id IS NOT NULL
@@ -451,28 +457,28 @@ class _SetBasedApply:
     def _stage(self) -> None:
         kind, rows = self.kind, self.rows
         values = [row.values for row in rows]
-        names = [v["full_name"] for v in values]
+        names = list(map(operator.itemgetter("full_name"), values))
         folded = {name: fold(name) for name in dict.fromkeys(names)}
         name_keys = list(map(folded.__getitem__, names))
-        nids = [v["national_id"] for v in values]
-        births = [v["birth_date"] for v in values]
+        nids = list(map(operator.itemgetter("national_id"), values))
+        births = list(map(operator.itemgetter("birth_date"), values))
         # The row-by-row path lets a row match a person here by name and birth date only when no earlier row of
         # the file has the same name and birth date, and a row without an ID sharing them with another row makes
         # the outcome depend on the order of the rows: that file goes row by row.
-        first_row: dict[tuple[str, Any], int] = {}
-        first_of_key = []
-        for index, key in enumerate(zip(name_keys, births, strict=True)):
-            earlier = first_row.setdefault(key, index)
-            if earlier != index and (nids[index] is None or nids[earlier] is None):
+        keys = list(zip(name_keys, births, strict=True))
+        first_row = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))  # the earliest wins
+        first_of_key = list(map(operator.eq, map(first_row.__getitem__, keys), range(len(keys))))
+        if len(first_row) < len(keys) and None in nids:
+            counts = Counter(keys)
+            if any(counts[key] > 1 for key, nid in zip(keys, nids, strict=True) if nid is None):
                 raise _RowByRow
-            first_of_key.append(earlier == index)
         fields = [f for f in kind.person_fields if f != "name_key"]
         columns = {
             "row_no": [row.number for row in rows],
             "first_of_key": first_of_key,
             "name_key": name_keys,
-            **{f: [v[f] for v in values] for f in fields},
-            **{f: [v[f] for v in values] for f in kind.link_fields},
+            **{f: list(map(operator.itemgetter(f), values)) for f in fields},
+            **{f: list(map(operator.itemgetter(f), values)) for f in kind.link_fields},
         }
         types = {"row_no": "integer", "first_of_key": "boolean", "name_key": column_type(kind.person_model, "name_key")}
         types.update({f: column_type(kind.person_model, f) for f in fields})

@@ -170,7 +170,7 @@ def _copy_column(values: Sequence[Any]) -> list[str]:
     """One column in COPY text form; each distinct value is converted once (a column repeats a few values)."""
     types = set(map(type, values))
     if types <= {str, type(None)}:
-        text = "".join(value for value in values if value is not None)
+        text = "".join(filter(None, values))  # None (and "") dropped, at C speed
         if any(special in text for special in "\\\t\n\r"):
             values = [value if value is None else value.translate(_COPY_ESCAPES) for value in values]
         return [NULL if value is None else value for value in values] if type(None) in types else list(values)
