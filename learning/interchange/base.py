@@ -118,6 +118,18 @@ def check_item(item: QItem) -> str | None:
             return _("Câu ghép đôi cần ít nhất 2 cặp.")
     elif item.qtype != ESSAY:
         return _("Dạng câu hỏi không hỗ trợ: %(t)s.") % {"t": item.qtype}
-    if any(abs(a.fraction) > 100 for a in item.answers):
-        return _("Tỷ lệ điểm của đáp án phải trong khoảng -100% đến 100%.")
+    if any(abs(a.fraction) > 100 or _places(a.fraction) > 5 for a in item.answers):
+        return _("Tỷ lệ điểm của đáp án phải trong khoảng -100% đến 100% (tối đa 5 chữ số thập phân).")
+    if not (0 <= item.default_grade <= 1000 and _places(item.default_grade) <= 4):
+        return _("Điểm mặc định phải từ 0 đến 1000 (tối đa 4 chữ số thập phân).")
+    if not (0 <= item.penalty <= 1 and _places(item.penalty) <= 7):
+        return _("Hệ số trừ điểm phải từ 0 đến 1.")
+    for answer in item.answers:
+        if answer.tolerance is not None and not (0 <= answer.tolerance < 10**9 and _places(answer.tolerance) <= 10):
+            return _("Sai số cho phép phải từ 0 đến dưới 1 tỷ (tối đa 10 chữ số thập phân).")
     return None
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0

@@ -315,3 +315,72 @@ def test_aiken_round_trip_is_exact(raw, data):
     parsed = parse_aiken(content)
     assert skipped == 0 and parsed.problems == []
     assert [q.comparable() for q in parsed.questions] == [q.comparable() for q in items]
+
+
+GIFT_ALPHABET = st.sampled_from(
+    [*list("{}~=#:\\%->[]$/ \n\tabcTF0123456789.áđ"), "::", "//", "####", "$CATEGORY:", "[html]"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(GIFT_ALPHABET, max_size=60).map("".join))
+def test_gift_parser_never_crashes_on_arbitrary_text(text):
+    parsed = parse_gift(text.encode())
+    for problem in parsed.problems:
+        assert problem.message and problem.line >= 1
+    for item in parsed.questions:
+        assert item.qtype in {
+            "single_choice",
+            "multiple_choice",
+            "true_false",
+            "short_answer",
+            "numerical",
+            "matching",
+            "essay",
+        }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_xml_and_aiken_parsers_refuse_or_report_never_crash(data):
+    for parse in (parse_moodle_xml, parse_aiken, parse_gift):
+        try:
+            parse(data)
+        except UnusableInput as error:
+            assert str(error)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<quiz>",
+                "</quiz>",
+                '<question type="multichoice">',
+                '<question type="numerical">',
+                "</question>",
+                '<answer fraction="x">',
+                '<answer fraction="50">',
+                "</answer>",
+                "<text>",
+                "</text>",
+                "<tolerance>",
+                "</tolerance>",
+                "1e999",
+                "NaN",
+                "abc",
+                "<single>",
+                "</single>",
+                "<subquestion>",
+                "</subquestion>",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_moodle_xml_with_odd_values_is_reported_not_crashed(body):
+    try:
+        parse_moodle_xml(("<quiz>" + body + "</quiz>").encode())
+    except UnusableInput as error:
+        assert str(error)

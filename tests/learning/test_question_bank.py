@@ -131,3 +131,15 @@ def test_aiken_export_skips_what_aiken_cannot_carry(province, tmp_path, capsys):
     assert out.read_text(encoding="utf-8").rstrip().endswith("ANSWER: B")
     assert run("import_questions", str(out), "--format", "aiken", "--bank", "Aiken") == 0
     assert Question.objects.filter(bank__name="Aiken").count() == 1
+
+
+def test_values_the_database_cannot_hold_are_reported_not_crashed(province, tmp_path, capsys):
+    path = tmp_path / "q.xml"
+    path.write_text(
+        '<quiz><question type="numerical"><name><text>Số lớn</text></name><questiontext><text>x?</text>'
+        '</questiontext><defaultgrade>1e12</defaultgrade><answer fraction="100"><text>1</text>'
+        "<tolerance>1e999</tolerance></answer></question></quiz>",
+        encoding="utf-8",
+    )
+    assert run("import_questions", str(path), "--format", "moodlexml") == 1
+    assert "Điểm mặc định" in capsys.readouterr().out and not Question.objects.exists()
