@@ -40,6 +40,7 @@ from ..models import (
 
 FORMATS = ("moodlexml", "gift", "aiken")
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_CATEGORY_PATH = 500
 DEFAULT_CATEGORY = "$course$/Mặc định"
 EXTENSIONS = {"moodlexml": "xml", "gift": "gift.txt", "aiken": "txt"}
 
@@ -118,6 +119,8 @@ def import_parsed_questions(*, bank: QuestionBank, parsed: ParsedFile, by: Any =
     prepared = []
     for item in parsed.questions:
         level, tagged, other, problem = _split_tags(item, units)
+        if len(item.category) > MAX_CATEGORY_PATH:
+            problem = _("Đường dẫn danh mục dài quá %(n)d ký tự.") % {"n": MAX_CATEGORY_PATH}
         if problem:
             problems.append(ParseProblem(item.line, problem, item.name))
             continue
@@ -130,11 +133,15 @@ def import_parsed_questions(*, bank: QuestionBank, parsed: ParsedFile, by: Any =
         category = categories.get(described.path)
         if category is None:
             categories[described.path] = QuestionCategory.objects.create(
-                bank=bank, path=described.path, description=described.description, idnumber=described.idnumber
+                bank=bank,
+                path=described.path[:MAX_CATEGORY_PATH],
+                description=described.description,
+                idnumber=described.idnumber[:100],
             )
             summary.categories += 1
         elif described.description and not category.description:
-            category.description, category.idnumber = described.description, described.idnumber or category.idnumber
+            category.description = described.description
+            category.idnumber = described.idnumber[:100] or category.idnumber
             category.save(update_fields=["description", "idnumber"])
     known = set(Question.objects.filter(bank=bank).values_list("fingerprint", flat=True))
     for item, level, tagged, other in prepared:
