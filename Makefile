@@ -144,6 +144,7 @@ bench: install
 	    psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))_indicators"
 	DATABASE_URL=$(BENCH_DATABASE_URL)_indicators $(BIN)/python bench/indicators.py
 	DATABASE_URL=$(BENCH_DATABASE_URL)_indicators $(BIN)/python bench/indicator_api.py
+	DATABASE_URL=$(BENCH_DATABASE_URL)_indicators $(BIN)/python bench/maturity.py --fresh
 	@psql "$(BENCH_DATABASE_URL)_forms" -c 'select 1' >/dev/null 2>&1 || \
 	    psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))_forms"
 	DATABASE_URL=$(BENCH_DATABASE_URL)_forms $(BIN)/python bench/report_forms.py
