@@ -143,3 +143,14 @@ def test_values_the_database_cannot_hold_are_reported_not_crashed(province, tmp_
     )
     assert run("import_questions", str(path), "--format", "moodlexml") == 1
     assert "Điểm mặc định" in capsys.readouterr().out and not Question.objects.exists()
+
+
+def test_the_command_runs_the_import_job_and_removes_the_stored_file(province):
+    from django.core.files.storage import default_storage
+
+    from edudx.core.models import Job
+
+    assert run("import_questions", str(MOODLE / "questions_in_category.gift.txt"), "--format", "gift") == 0
+    job = Job.objects.get(kind="import_questions")
+    assert job.status == Job.Status.SUCCEEDED and job.result["created"] == 4
+    assert not default_storage.exists(job.params["file"])
