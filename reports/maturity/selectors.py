@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from edudx.core.scoping import scope_of
 from schools.models import OrgUnit, School, SchoolYear
@@ -136,13 +136,16 @@ def list_assessments(
 
 
 def list_not_submitted(*, visible_to: Any, school_year: SchoolYear, unit: OrgUnit | None = None) -> QuerySet[School]:
-    """Active schools in scope whose assessment is missing, still a draft, or returned for more evidence."""
+    """Active schools in scope whose assessment is missing, still a draft, or returned for more evidence
+    (``dx_status``: the assessment's status, None when not started)."""
     submitted = Assessment.objects.filter(school=OuterRef("pk"), school_year=school_year).exclude(
         status__in=NOT_SUBMITTED
     )
     schools = concerned_schools(visible_to=visible_to, unit=unit)
+    status = Assessment.objects.filter(school=OuterRef("pk"), school_year=school_year).values("status")[:1]
     return (
         schools.filter(~Exists(submitted))
+        .annotate(dx_status=Subquery(status))
         .select_related("org_unit__parent")
         .order_by("org_unit__parent__code", "org_unit__code")
     )

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,9 @@ from .forms import CommentForm, EvidenceForm, ListFilterForm, ReopenForm
 from .models import Assessment, Evidence, Level, Status
 from .scoring import MEASURES
 from .tasks import queue_levels_export
+
+PAGE_SIZE = 100  # assessments per page of the reviewers' list
+MISSING_SHOWN = 1000  # schools listed as "not submitted" (the count is always complete)
 
 
 def _year(request: HttpRequest) -> tuple[list[SchoolYear], SchoolYear]:
@@ -374,7 +378,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         roles=selectors.LIST_ROLES,
     )
     missing = selectors.list_not_submitted(visible_to=request.user, school_year=year, unit=unit)
-    statuses = {a.school_id: a for a in selectors.list_assessments(visible_to=request.user, school_year=year)}
+    labels = dict(Status.choices)
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "maturity/list.html",
@@ -383,13 +388,14 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "unit": unit,
             "units": units,
-            "assessments": assessments[:500],
-            "count": assessments.count(),
-            "missing": [(school, statuses.get(school.pk)) for school in missing[:500]],
+            "page": page,
+            "assessments": page.object_list,
+            "count": page.paginator.count,
+            "missing": [(school, labels.get(school.dx_status)) for school in missing[:MISSING_SHOWN]],
             "missing_count": missing.count(),
             "deadline": services.submission_deadline(year),
             "publish_deadline": services.publication_deadline(year),
-            "query": urlencode({k: v for k, v in request.GET.items() if v}),
+            "query": urlencode({k: v for k, v in request.GET.items() if v and k != "page"}),
         },
     )
 

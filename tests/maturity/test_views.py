@@ -7,11 +7,12 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from edudx.core.jobs import SYSTEM
 from edudx.core.models import Job
 from reports.maturity import services
 from reports.maturity.models import Evidence, Status
 
-from .helpers import PDF, score_everything, start, store_value
+from .helpers import PDF, score_everything, start, store_value, year
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -226,3 +227,17 @@ def test_an_oversize_upload_through_the_page_is_refused_before_it_is_read(client
     response = client.post(PAGE + "evidence/", {"year": "2025-2026", "criterion": "QT1", "file": upload}, follow=True)
     assert "Tệp quá lớn" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_the_list_is_paginated_and_keeps_the_filters(client_for, province, monkeypatch):
+    from reports.maturity import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    for school in (province.school_a, province.school_a2):
+        services.start_assessment(school=school, school_year=year(), by=SYSTEM)
+    client = client_for(province.users["unit_a_staff"])
+    first = client.get("/maturity/?year=2025-2026&status=draft").content.decode()
+    assert "Phong Hải" in first and "đang xem 1–1" in first
+    assert "?year=2025-2026&amp;status=draft&page=2" in first
+    second = client.get("/maturity/?year=2025-2026&status=draft&page=2").content.decode()
+    assert "Trường THCS Xuân Quang</a>" in second and "Phong Hải</a>" not in second.split("Chưa nộp")[0]
