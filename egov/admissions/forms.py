@@ -73,12 +73,8 @@ class ApplicationForm(forms.Form):
         self.round = round
         if not self.is_bound and editing is None:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
-        wards = [("", _("— Chọn xã/phường —"))] + [(w.code, w.name) for w in Ward.objects.filter(is_active=True)]
-        self.fields["ward"].widget.choices = wards
-        schools = [(rs.school.code, rs.school.name) for rs in round.schools.select_related("school__org_unit")]
-        self.fields["choice1"].widget.choices = [("", _("— Chọn trường —")), *schools]
-        for name in ("choice2", "choice3"):
-            self.fields[name].widget.choices = [("", _("— Không chọn —")), *schools]
+        if not self.is_bound:
+            self.load_choices()
         if editing is not None:
             del self.fields["idempotency_key"]
             del self.fields["consent"]
@@ -100,6 +96,22 @@ class ApplicationForm(forms.Form):
             self.fields[f"doc_{doc['code']}"] = forms.FileField(
                 label=doc["label"], required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
             )
+
+    def load_choices(self) -> None:
+        """The ward and school lists, only when the form is drawn: a valid submission never reads them (the
+        services check the values), which spares two queries on the busiest request of the admission season."""
+        wards = [("", _("— Chọn xã/phường —"))] + [
+            (code, name) for code, name in Ward.objects.filter(is_active=True).values_list("code", "name")
+        ]
+        self.fields["ward"].widget.choices = wards
+        schools = list(
+            self.round.schools.order_by("school__org_unit__name").values_list(
+                "school__org_unit__code", "school__org_unit__name"
+            )
+        )
+        self.fields["choice1"].widget.choices = [("", _("— Chọn trường —")), *schools]
+        for name in ("choice2", "choice3"):
+            self.fields[name].widget.choices = [("", _("— Không chọn —")), *schools]
 
     def clean_child_birth_date(self) -> dt.date:
         value = self.cleaned_data["child_birth_date"]

@@ -68,6 +68,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             _unlock(request, application)
             return redirect("admissions-receipt", receipt_code=application.receipt_code)
     status = 400 if form.is_bound and form.errors else 200
+    if form.is_bound:
+        form.load_choices()  # only drawn forms need the lists
     return render(request, "admissions/apply.html", {"round": round_, "form": form}, status=status)
 
 
@@ -131,6 +133,8 @@ def application_edit(request: HttpRequest, receipt_code: str) -> HttpResponse:
             messages.success(request, _("Đã lưu thay đổi. Hồ sơ sẽ được kiểm tra lại."))
             return redirect("admissions-application", receipt_code=receipt_code)
     status = 400 if form.is_bound and form.errors else 200
+    if form.is_bound:
+        form.load_choices()  # only drawn forms need the lists
     return render(
         request,
         "admissions/apply.html",
