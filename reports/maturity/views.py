@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -132,6 +133,8 @@ def _page_context(request: HttpRequest, school: School, year: SchoolYear, assess
                 "can_review": services.can_review(by=user, assessment=assessment),
                 "can_reopen": services.can_reopen(by=user, assessment=assessment),
                 "late": not services.can_submit_on(assessment, services.today()),
+                "published_late": assessment.published_at is not None
+                and timezone.localdate(assessment.published_at) > services.publication_deadline(year),
                 "last_comment": next((t for t in reversed(transitions) if t.comment), None),
                 "max_bytes_mb": services.max_evidence_bytes() // (1024 * 1024),
             }

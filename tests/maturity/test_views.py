@@ -241,3 +241,14 @@ def test_the_list_is_paginated_and_keeps_the_filters(client_for, province, monke
     assert "?year=2025-2026&amp;status=draft&page=2" in first
     second = client.get("/maturity/?year=2025-2026&status=draft&page=2").content.decode()
     assert "Trường THCS Xuân Quang</a>" in second and "Phong Hải</a>" not in second.split("Chưa nộp")[0]
+
+
+def test_a_publication_after_20_june_is_recorded_and_marked_late(client_for, province):
+    assessment = score_everything(start(province), province.users["school_a_admin"])
+    unit = province.users["unit_a_staff"]
+    services.submit_assessment(assessment=assessment, by=province.users["school_a_admin"], today=ON_TIME.date())
+    services.verify_assessment(assessment=assessment, by=unit)
+    with time_machine.travel(datetime(2026, 6, 21, 9, 0, tzinfo=HCM), tick=False):
+        services.publish_assessment(assessment=assessment, by=unit)
+    page = client_for(unit).get(PAGE).content.decode()
+    assert "công bố ngày 21/06/2026" in page and "sau hạn 20/6" in page
