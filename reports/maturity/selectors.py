@@ -169,7 +169,7 @@ def published_levels_by_unit(
     """Per unit directly above the schools: how many published schools are at each level, and how many schools."""
     rows = (
         list_assessments(visible_to=visible_to, school_year=school_year, unit=unit, roles=LIST_ROLES)
-        .filter(status=Status.PUBLISHED)
+        .filter(status=Status.PUBLISHED, school__in=concerned_schools(visible_to=visible_to, unit=unit))
         .order_by()
         .values("school__org_unit__parent__code", "school__org_unit__parent__name")
         .annotate(**{f"level_{lv}": Count("pk", filter=Q(level=lv)) for lv in Level.values})
