@@ -81,3 +81,51 @@ def test_a_set_whose_group_does_not_add_up_to_100_is_refused():
         assert "100" in str(error)
     else:
         raise AssertionError("a set of 90 points was accepted")
+
+
+@given(st.integers(1, 20), st.decimals(min_value=0, max_value=20, places=2), st.booleans())
+def test_points_typed_with_a_comma_or_a_dot_parse_back_or_are_refused(max_points, value, comma):
+    from django.core.exceptions import ValidationError
+
+    from reports.maturity.services import parse_points
+
+    text = f"{value:f}".replace(".", ",") if comma else f"{value:f}"
+    if value <= max_points:
+        assert parse_points(text, max_points=max_points) == value
+    else:
+        try:
+            parse_points(text, max_points=max_points)
+        except ValidationError as error:
+            assert f"từ 0 đến {max_points}" in error.messages[0]
+        else:
+            raise AssertionError(f"{text} accepted above {max_points}")
+
+
+@given(st.text(max_size=12))
+def test_any_typed_text_is_a_number_or_a_vietnamese_refusal(text):
+    from django.core.exceptions import ValidationError
+
+    from reports.maturity.services import parse_points
+
+    try:
+        value = parse_points(text, max_points=10)
+    except ValidationError as error:
+        assert error.messages[0].startswith("Điểm")
+    else:
+        assert Decimal(0) <= value <= 10
+
+
+@given(
+    st.decimals(min_value=0, max_value=100, places=2),
+    st.decimals(min_value=0, max_value=100, places=2),
+    st.integers(1, 12),
+)
+def test_a_higher_measured_value_never_earns_fewer_points(a, b, max_points):
+    measure = scoring.MEASURES["e_transcript"]
+    low, high = sorted((a, b))
+
+    def points(value):
+        figure = scoring.Figure("E_TRANSCRIPT_SHARE", "TH-A", value, value, Decimal(100), Decimal(100))
+        return scoring.prefill_points(measure=measure, figures=[figure], max_points=max_points)
+
+    assert points(low) <= points(high) <= max_points
