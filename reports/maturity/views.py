@@ -443,6 +443,8 @@ def export(request: HttpRequest) -> HttpResponse:
     _years, year = _year(request)
     code = request.POST.get("unit", "").strip()
     within = selectors.get_unit(visible_to=request.user, code=code) if code else None
+    if code and within is None:
+        raise Http404  # a unit outside the caller's scope, like one that does not exist
     if within is None:
         roots = selectors.list_units(visible_to=request.user)
         if not roots:

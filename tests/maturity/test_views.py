@@ -252,3 +252,9 @@ def test_a_publication_after_20_june_is_recorded_and_marked_late(client_for, pro
         services.publish_assessment(assessment=assessment, by=unit)
     page = client_for(unit).get(PAGE).content.decode()
     assert "công bố ngày 21/06/2026" in page and "sau hạn 20/6" in page
+
+
+def test_exporting_another_units_levels_is_404_and_queues_nothing(client_for, province):
+    response = client_for(province.users["unit_a_staff"]).post("/maturity/export/", {"unit": "PGD-SP"})
+    assert response.status_code == 404
+    assert not Job.objects.filter(kind="export_dx_levels").exists()
