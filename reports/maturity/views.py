@@ -132,7 +132,7 @@ def _page_context(request: HttpRequest, school: School, year: SchoolYear, assess
                 "can_edit": services.can_edit(by=user, assessment=assessment),
                 "can_review": services.can_review(by=user, assessment=assessment),
                 "can_reopen": services.can_reopen(by=user, assessment=assessment),
-                "late": not services.can_submit_on(assessment, services.today()),
+                "late": assessment.status == Status.DRAFT and not services.can_submit_on(assessment, services.today()),
                 "published_late": assessment.published_at is not None
                 and timezone.localdate(assessment.published_at) > services.publication_deadline(year),
                 "last_comment": next((t for t in reversed(transitions) if t.comment), None),

@@ -174,3 +174,12 @@ def test_reopening_a_published_assessment_clears_the_adjustments_into_the_audit(
     audit = AuditEntry.objects.get(entity="maturity.assessment", entity_id=scored.pk)
     assert audit.changes["adjustments"][0] == {"DH1": ["0.00", "Không có phòng Tin học"]}
     assert audit.changes["status"] == [Status.PUBLISHED, Status.DRAFT]
+
+
+def test_an_assessment_returned_after_the_deadline_can_be_resubmitted(province, scored):
+    school = province.users["school_a_admin"]
+    services.submit_assessment(assessment=scored, by=school, today=ON_TIME)
+    services.request_more_evidence(assessment=scored, by=province.users["unit_a_staff"], comment="Thiếu biên bản")
+    services.submit_assessment(assessment=scored, by=school, today=date(2026, 6, 8))
+    scored.refresh_from_db()
+    assert scored.status == Status.SUBMITTED

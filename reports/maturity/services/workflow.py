@@ -86,11 +86,13 @@ def _locked(assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def submit_assessment(*, assessment: Assessment, by: Any, today: date | None = None) -> Assessment:
-    """The school submits its self-assessment (by 31/5 unless the department reopened it)."""
+    """The school submits its self-assessment (by 31/5 unless the department reopened it; a returned one any time)."""
     assessment = _locked(assessment)
     _require(by, SCHOOL_ROLES, assessment, _("Chỉ cán bộ của trường mới nộp bản tự đánh giá."))
     day = today or timezone.localdate()
-    if assessment.status in EDITABLE and not can_submit_on(assessment, day):
+    # The deadline is for the first submission: an assessment the unit sent back for more evidence (possibly
+    # after 31/5) is resubmitted whenever the school has it ready.
+    if assessment.status == Status.DRAFT and not can_submit_on(assessment, day):
         raise ValidationError(
             _(
                 "Đã quá hạn nộp bản tự đánh giá (ngày %(deadline)s). Liên hệ Sở Giáo dục và Đào tạo để được mở "
