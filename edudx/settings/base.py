@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "egov.models.DossierStatus",
         "ProcedureKindEnum": "egov.models.ProcedureKind",
+        "ResourceKindEnum": "learning.models.Resource.Kind",
         "ReportFormFormatEnum": [("xlsx", "xlsx"), ("pdf", "pdf")],
     },
 }
