@@ -121,3 +121,10 @@ class BlueprintForm(forms.Form):
         if not cells:
             raise forms.ValidationError(_("Ma trận đề chưa có dòng nào."))
         return cells
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh mục (.xlsx hoặc .csv)"),
+        help_text=_("Các cột: Mã môn, Tên môn, Lớp, Mã chủ đề, Tên chủ đề, Mã đơn vị kiến thức, Tên đơn vị kiến thức."),
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("library/mine/", views.my_resources, name="learning-mine"),
     path("library/new/", views.resource_new, name="learning-resource-new"),
     path("library/coverage/", views.coverage, name="learning-coverage"),
+    path("library/catalogue/", views.catalogue_import, name="learning-catalogue-import"),
     path("library/reviews/", views.review_queue, name="learning-review-queue"),
     path("library/reviews/<int:review_id>/", views.review_detail, name="learning-review"),
     path("library/<uuid:uid>/", views.resource_detail, name="learning-resource"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,14 +18,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from edudx.core.imports.preflight import UnusableFile
 from edudx.core.scoping import scope_of
 
 from . import selectors
-from .forms import BlueprintForm, QuestionImportForm, ResourceForm, ReviewForm, TakedownForm, VersionForm
+from .forms import (
+    BlueprintForm,
+    CatalogueImportForm,
+    QuestionImportForm,
+    ResourceForm,
+    ReviewForm,
+    TakedownForm,
+    VersionForm,
+)
 from .interchange.base import UnusableInput
 from .models import ContentStatus, QuestionBank, Resource, Review, SchoolLevel, Subject
 from .rendering import render_test_form_pdf, safe_text
 from .search import FACETS, search_resources
+from .services import catalogue as catalogue_services
 from .services import questions as question_services
 from .services import resources as resource_services
 from .services import review as review_services
@@ -260,6 +273,37 @@ def review_detail(request, review_id: int):
 
 
 @login_required
+def catalogue_import(request):
+    """Department staff upload the curriculum catalogue: every row valid → written, else nothing and each error."""
+    if not review_services.may_manage_council(request.user):
+        raise Http404
+    form = CatalogueImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
+        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+            handle.flush()
+            try:
+                result = catalogue_services.import_catalogue(path=Path(handle.name))
+            except UnusableFile as error:
+                form.add_error("file", str(error))
+            except catalogue_services.CatalogueImportError as error:
+                form.add_error(None, str(error))
+                row_errors = [e.as_text() for e in error.errors[:300]]
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi danh mục: %(s)d môn, %(t)d chủ đề, %(u)d đơn vị kiến thức mới.")
+                    % {"s": result.subjects, "t": result.topics, "u": result.units},
+                )
+                return redirect("learning-coverage")
+    return render(request, "learning/catalogue_import.html", {"form": form, "row_errors": row_errors})
+
+
+@login_required
 def coverage(request):
     subject = Subject.objects.filter(code=request.GET.get("subject", "")).first()
     rows = selectors.coverage_by_subject_and_grade(subject=subject)
@@ -273,6 +317,7 @@ def coverage(request):
         "covered": covered,
         "percent": round(100 * covered / total, 1) if total else None,
         "levels": SchoolLevel.choices,
+        "can_import": review_services.may_manage_council(request.user),
     }
     return render(request, "learning/coverage.html", context)
 

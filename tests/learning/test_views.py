@@ -189,3 +189,20 @@ def test_blueprint_form_on_the_bank_page_reports_bad_lines(province, client_for)
     from learning.models import TestBlueprint as Blueprint
 
     assert Blueprint.objects.get().cells.count() == 2
+
+
+def test_department_staff_import_the_catalogue_from_a_page_and_row_errors_write_nothing(province, client_for):
+    from learning.models import KnowledgeUnit
+
+    header = "Mã môn,Tên môn,Lớp,Mã chủ đề,Tên chủ đề,Mã đơn vị kiến thức,Tên đơn vị kiến thức\n"
+    client = client_for(province.users["department_staff"])
+    bad = SimpleUploadedFile("dm.csv", (header + "TOAN,Toán,13,T-13,Sai,T-13-01,Sai lớp\n").encode())
+    page = client.post("/library/catalogue/", {"file": bad})
+    assert page.status_code == 200 and "Dòng 2" in page.content.decode()
+    assert not KnowledgeUnit.objects.exists()
+    good = SimpleUploadedFile(
+        "dm.csv", (header + "TOAN,Toán,6,TOAN-6-C3,Phân số,TOAN-6-C3-01,Phân số bằng nhau\n").encode()
+    )
+    assert client.post("/library/catalogue/", {"file": good}).status_code == 302
+    assert KnowledgeUnit.objects.get().code == "TOAN-6-C3-01"
+    assert client_for(province.users["teacher_a"]).get("/library/catalogue/").status_code == 404
