@@ -19,7 +19,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,14 @@ class JobFailed(Exception):
 
 class JobCancelled(Exception):
     pass
+
+
+class JobStopped(Exception):
+    """The job was finished elsewhere (another part failed, or it was cancelled) while this part ran."""
+
+
+# What ``JobTask.execute`` returns after ``JobRun.fan_out``: the parts finish the job, not the task that split it.
+FANNED_OUT: dict = {"__fanned_out__": True}
 
 
 def _worker_id() -> str:
@@ -154,10 +163,12 @@ class JobRun:
 
     PROGRESS_INTERVAL = 0.5  # seconds between progress writes, so a tight loop does not hammer the database
 
-    def __init__(self, job: Job):
+    def __init__(self, job: Job, *, in_process: bool = False):
         self.job = job
         self.params = job.params
         self._last_write = 0.0
+        # True in a management command (``run_job_here``) or in eager mode: parts then run here, one after the other.
+        self.in_process = in_process
 
     def progress(self, done: int, total: int | None = None, message: str | None = None, *, force: bool = False):
         job = self.job
@@ -181,6 +192,47 @@ class JobRun:
         self.job.result_filename = filename
         self.job.result_file.save(filename, ContentFile(content), save=False)
 
+    def beat(self, *, force: bool = False) -> None:
+        """Keeps a running part's job alive (heartbeat) and stops the part if the job ended or was cancelled."""
+        now = time.monotonic()
+        if not force and now - self._last_write < self.PROGRESS_INTERVAL:
+            return
+        self._last_write = now
+        if not Job.objects.filter(pk=self.job.pk, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now()):
+            raise JobStopped
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise JobCancelled
+
+    def fan_out(self, task: JobPartTask, parts: list[Any]) -> dict:
+        """Splits the job: ``task`` runs once per part (JSON values, e.g. lists of ids), in any worker, in any order.
+
+        The job stays running; each part adds its items to ``done`` atomically when it first completes, and the
+        part that completes last calls ``task.finalise`` (e.g. zips what the parts wrote) and finishes the job.
+        Parts already completed by an earlier run of this job (a re-queued job) are not queued again. In a
+        management command or in eager mode the parts run here, one after the other. ``execute`` returns what
+        this returns (``FANNED_OUT``).
+        """
+        job = self.job
+        with transaction.atomic():
+            locked = Job.objects.select_for_update().get(pk=job.pk)
+            state = (locked.result or {}).get("parts") or {}
+            completed = state.get("done", {}) if state.get("count") == len(parts) else {}
+            Job.objects.filter(pk=job.pk).update(
+                result={"parts": {"count": len(parts), "done": completed}},
+                done=Least(sum(completed.values()), F("total")),
+                heartbeat_at=timezone.now(),
+            )
+        pending = [index for index in range(len(parts)) if str(index) not in completed]
+        if not pending:  # every part completed but the job was not finished: finish it here
+            pending = [len(parts) - 1] if parts else []
+        for index in pending:
+            kwargs = {"job_id": str(job.pk), "index": index, "part": parts[index]}
+            if self.in_process:
+                task.apply(kwargs=kwargs, throw=True)
+            else:
+                task.delay(**kwargs)
+        return FANNED_OUT
+
 
 class JobTask(celery.Task):
     """Base class of every job task: claims the job, keeps its state current, never leaves it 'running'.
@@ -199,7 +251,7 @@ class JobTask(celery.Task):
         job = _claim(job_id)
         if job is None:
             return
-        run = JobRun(job)
+        run = JobRun(job, in_process=bool(self.request.is_eager))
         try:
             self.authorize(job)
             result = self.execute(run)
@@ -222,6 +274,8 @@ class JobTask(celery.Task):
             _finish(job, Job.Status.FAILED, _("Lỗi hệ thống khi xử lý; bộ phận kỹ thuật đã được ghi nhận."))
             self.on_failure_cleanup(job)
         else:
+            if result is FANNED_OUT:
+                return  # its parts finish it
             job.result = result or {}
             _finish(job, Job.Status.SUCCEEDED, job.message or _("Hoàn thành."))
 
@@ -240,8 +294,106 @@ class JobTask(celery.Task):
         """Puts whatever the job was changing back into a state the user can act on (retry, discard)."""
 
 
-def register_job_task(cls: type[JobTask], *, name: str) -> JobTask:
-    """Registers a JobTask subclass with every Celery app (like @shared_task) under a stable name."""
+def _fail_running(job: Job, message: str, errors: list | None = None, status: str = Job.Status.FAILED) -> bool:
+    """Ends a running job from one of its parts; False when another part (or the user) ended it first."""
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            status=status, message=message[:500], errors=errors or [], finished_at=now, heartbeat_at=now
+        )
+    )
+
+
+def _complete_part(job_id: str, index: int, count: int) -> bool:
+    """Records a completed part once (a re-delivered part adds nothing); True when this process must finalise."""
+    stale_before = timezone.now() - timedelta(seconds=settings.EDUDX_JOB_STALE_SECONDS)
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status != Job.Status.RUNNING:
+            raise JobStopped
+        state = dict((job.result or {}).get("parts") or {})
+        done = dict(state.get("done") or {})
+        fresh = str(index) not in done
+        done[str(index)] = done.get(str(index), count)
+        state["done"] = done
+        finalise = len(done) >= state.get("count", 0)
+        finaliser = state.get("finalising", "")
+        if finalise and finaliser and finaliser != _worker_id():
+            alive = _process_alive(finaliser) and job.heartbeat_at is not None and job.heartbeat_at > stale_before
+            finalise = not alive  # another process is zipping: leave it; a dead one is taken over
+        if finalise:
+            state["finalising"] = _worker_id()
+        Job.objects.filter(pk=job.pk).update(
+            result={"parts": state},
+            done=Least(F("done") + (count if fresh else 0), F("total")),
+            heartbeat_at=timezone.now(),
+        )
+    return finalise
+
+
+class JobPartTask(celery.Task):
+    """One part of a job split by ``JobRun.fan_out``: renders, imports, … its share; the last part finalises.
+
+    Subclasses implement ``execute_part(run, index, part) -> int`` (items done; it must be idempotent: a worker killed
+    mid-way gets the part re-delivered) and ``finalise(run) -> dict`` (the job's result summary). The job task's
+    ``authorize`` (the creator's scope) is re-checked in every part, and its ``on_failure_cleanup`` runs when a
+    part fails the job.
+    """
+
+    abstract = True
+    acks_late = True
+    reject_on_worker_lost = True
+    max_retries = 3
+    typing = False
+
+    def run(self, job_id: str, index: int, part: Any) -> None:
+        job = Job.objects.select_related("org_unit").filter(pk=job_id).first()
+        if job is None or job.status != Job.Status.RUNNING:
+            return  # finished (a late re-delivery), failed or cancelled: nothing to do
+        owner: JobTask = self.app.tasks[job.task_name]
+        run = JobRun(job, in_process=bool(self.request.is_eager))
+        try:
+            owner.authorize(job)
+            count = self.execute_part(run, index, part)
+            if not _complete_part(job_id, index, count):
+                return
+            job.refresh_from_db()
+            run = JobRun(job, in_process=run.in_process)
+            result = self.finalise(run)
+            job.result = result or {}
+            _finish(job, Job.Status.SUCCEEDED, job.message or _("Hoàn thành."))
+            self.after_success(job)
+        except JobStopped:
+            return
+        except JobFailed as exc:
+            self._end(owner, job, str(exc), exc.errors)
+        except JobCancelled:
+            self._end(owner, job, _("Đã hủy theo yêu cầu."), status=Job.Status.CANCELLED)
+        except SoftTimeLimitExceeded:
+            self._end(owner, job, _("Tác vụ chạy quá thời gian cho phép và đã dừng."))
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("job_part_database_error", extra={"job": job_id, "part": index})
+            raise self.retry(countdown=5, exc=exc) from exc
+        except Exception:
+            logger.exception("job_part_crashed", extra={"job": job_id, "part": index})
+            self._end(owner, job, _("Lỗi hệ thống khi xử lý; bộ phận kỹ thuật đã được ghi nhận."))
+
+    def _end(self, owner: JobTask, job: Job, message: str, errors: list | None = None, status: str = "") -> None:
+        _fail_running(job, message, errors, status or Job.Status.FAILED)
+        owner.on_failure_cleanup(job)
+
+    def execute_part(self, run: JobRun, index: int, part: Any) -> int:
+        raise NotImplementedError
+
+    def finalise(self, run: JobRun) -> dict:
+        raise NotImplementedError
+
+    def after_success(self, job: Job) -> None:
+        """Runs once the job is recorded as succeeded (e.g. removes the parts' temporary files)."""
+
+
+def register_job_task(cls: type[JobTask] | type[JobPartTask], *, name: str) -> Any:
+    """Registers a JobTask (or JobPartTask) subclass with every Celery app (like @shared_task) under a stable name."""
     return celery.shared_task(base=cls, bind=True, name=name)(cls.run)
 
 

@@ -172,3 +172,96 @@ def test_progress_component_polls_until_finished(client_for, province):
     Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, done=10)
     html = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in html
+
+
+class _SquaresTask(jobs.JobTask):
+    """A job split into parts: each part squares its numbers into the job's result; the last part adds them up."""
+
+    job_kind = "test_squares"
+
+    def execute(self, run):
+        numbers = run.params["numbers"]
+        run.progress(0, len(numbers), force=True)
+        return run.fan_out(squares_part_task, [numbers[i : i + 2] for i in range(0, len(numbers), 2)])
+
+    def on_failure_cleanup(self, job):
+        Job.objects.filter(pk=job.pk).update(errors=["dọn dẹp"])
+
+
+class _SquaresPartTask(jobs.JobPartTask):
+    def execute_part(self, run, index, part):
+        run.beat(force=True)
+        if -1 in part:
+            raise jobs.JobFailed("Số âm không hợp lệ.")
+        _SquaresPartTask.seen.append((index, [n * n for n in part]))
+        return len(part)
+
+    def finalise(self, run):
+        return {"sum": sum(sum(squares) for _index, squares in dict(_SquaresPartTask.seen).items())}
+
+
+_SquaresPartTask.seen = []
+squares_task = jobs.register_job_task(_SquaresTask, name="tests.squares")
+squares_part_task = jobs.register_job_task(_SquaresPartTask, name="tests.squares_part")
+
+
+def squares_job(province, numbers):
+    _SquaresPartTask.seen.clear()
+    return jobs.create_job(
+        task=squares_task,
+        principal=jobs.SYSTEM,
+        org_unit=province.unit_a,
+        title="Bình phương",
+        params={"numbers": numbers},
+        enqueue=False,
+    )
+
+
+def test_a_fanned_out_job_is_finished_by_its_last_part_with_aggregated_progress(province):
+    job = jobs.run_job_here(squares_job(province, [1, 2, 3, 4, 5]))
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.result == {"sum": 55}
+    assert job.done == job.total == 5
+    assert [index for index, _squares in _SquaresPartTask.seen] == [0, 1, 2]  # in-process: one after the other
+
+
+def test_a_redelivered_part_is_counted_once(province):
+    job = squares_job(province, [1, 2, 3, 4])
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, total=4, heartbeat_at=timezone.now(), result={"parts": {"count": 2, "done": {}}}
+    )
+    for _delivery in range(3):
+        squares_part_task.apply(kwargs={"job_id": str(job.pk), "index": 0, "part": [1, 2]})
+    job.refresh_from_db()
+    assert (job.status, job.done, job.result["parts"]["done"]) == (Job.Status.RUNNING, 2, {"0": 2})
+    squares_part_task.apply(kwargs={"job_id": str(job.pk), "index": 1, "part": [3, 4]})
+    job.refresh_from_db()
+    assert (job.status, job.done, job.result) == (Job.Status.SUCCEEDED, 4, {"sum": 30})
+
+
+def test_a_requeued_split_job_queues_only_the_parts_not_done(province):
+    job = squares_job(province, [1, 2, 3, 4])
+    Job.objects.filter(pk=job.pk).update(result={"parts": {"count": 2, "done": {"0": 2}}})
+    job = jobs.run_job_here(job)
+    assert job.status == Job.Status.SUCCEEDED
+    assert [index for index, _squares in _SquaresPartTask.seen] == [1]
+    assert job.done == job.total == 4
+
+
+def test_a_failing_part_fails_the_job_and_runs_the_cleanup_once(province):
+    job = jobs.run_job_here(squares_job(province, [1, 2, -1, 4, 5, 6]))
+    assert (job.status, job.message, job.errors) == (Job.Status.FAILED, "Số âm không hợp lệ.", ["dọn dẹp"])
+    assert [index for index, _squares in _SquaresPartTask.seen] == [0]  # the part after the failure did nothing
+
+
+def test_a_part_stops_and_cancels_the_job_when_cancellation_was_requested(province):
+    job = squares_job(province, [1, 2, 3, 4])
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, total=4, heartbeat_at=timezone.now(), result={"parts": {"count": 2, "done": {}}}
+    )
+    job.refresh_from_db()
+    jobs.request_cancel(job=job)
+    squares_part_task.apply(kwargs={"job_id": str(job.pk), "index": 0, "part": [1, 2]})
+    job.refresh_from_db()
+    assert (job.status, job.message, job.errors) == (Job.Status.CANCELLED, "Đã hủy theo yêu cầu.", ["dọn dẹp"])
+    assert _SquaresPartTask.seen == []
