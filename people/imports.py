@@ -441,17 +441,11 @@ class _SetBasedApply:
             )
             jit, work_mem = cursor.fetchone()[:2]
         self._stage()
-        self._match()
-        self._write()
+        counts = self._match()
+        self._write(counts)
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", [jit, work_mem])
-            cursor.execute(
-                f"""SELECT count(*) FILTER (WHERE found_id IS NULL),
-                           count(*) FILTER (WHERE found_id IS NOT NULL
-                                            AND (person_changed OR link_created OR link_changed))
-                    FROM {self.matched}"""
-            )
-            created, updated = cursor.fetchone()
+        created, updated = counts["created"], counts["updated"]
         return {"created": created, "updated": updated, "unchanged": len(self.rows) - created - updated}
 
     def _stage(self) -> None:
@@ -486,7 +480,7 @@ class _SetBasedApply:
         create_temp_table(self.stage, list(types.items()))
         copy_columns(self.stage, list(columns), list(columns.values()))
 
-    def _match(self) -> None:
+    def _match(self) -> dict[str, int]:
         kind, q = self.kind, connection.ops.quote_name
         person, link, owner = q(self.person_table), q(self.link_table), q(self.owner)
 
@@ -540,13 +534,25 @@ class _SetBasedApply:
                                   AND l.school_year_id = %(year)s""",
                 {**self.params, "person_sequence": person_sequence, "link_sequence": link_sequence},
             )
-            # Two rows on one person (a person without an ID found again by the ID of another row…): the
-            # row-by-row path applies them one after the other.
-            cursor.execute(f"SELECT count(found_id) - count(DISTINCT found_id) FROM {self.matched}")
-            if cursor.fetchone()[0]:
-                raise _RowByRow
+            cursor.execute(
+                f"""SELECT count(found_id) - count(DISTINCT found_id),
+                           count(*) FILTER (WHERE found_id IS NULL),
+                           count(*) FILTER (WHERE found_id IS NOT NULL
+                                            AND (person_changed OR link_created OR link_changed)),
+                           count(*) FILTER (WHERE person_changed),
+                           count(*) FILTER (WHERE link_created),
+                           count(*) FILTER (WHERE link_changed)
+                    FROM {self.matched}"""
+            )
+            duplicates, *numbers = cursor.fetchone()
+        # Two rows on one person (a person without an ID found again by the ID of another row…): the row-by-row
+        # path applies them one after the other.
+        if duplicates:
+            raise _RowByRow
+        return dict(zip(["created", "updated", "person_changed", "link_created", "link_changed"], numbers, strict=True))
 
-    def _write(self) -> None:
+    def _write(self, counts: dict[str, int]) -> None:
+        """The writes; a statement with nothing to do is not sent (an unchanged file sends none)."""
         kind, q = self.kind, connection.ops.quote_name
         person, link, owner = q(self.person_table), q(self.link_table), q(self.owner)
         person_fields, link_fields = list(kind.person_fields), list(kind.link_fields)
@@ -563,55 +569,55 @@ class _SetBasedApply:
             "INSERT INTO core_auditentry (org_unit_id, entity, entity_id, action, changes, actor_id, batch_id, note,"
             " created_at) "
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
+        statements = []
+        if counts["person_changed"]:
+            statements.append(
                 audit
                 + f"""SELECT %(org_unit)s, %(person_entity)s, person_id, %(update)s, person_changes,
                                    %(actor)s, %(batch)s, %(note)s, %(now)s
-                            FROM {self.matched} WHERE person_changed ORDER BY row_no""",
-                self.params,
+                            FROM {self.matched} WHERE person_changed ORDER BY row_no"""
             )
-            cursor.execute(
+            statements.append(
                 f"""UPDATE {person} p SET {assignments(person_fields, "p")}, updated_at = %(now)s
-                    FROM {self.matched} r WHERE p.id = r.found_id AND r.person_changed""",
-                self.params,
+                    FROM {self.matched} r WHERE p.id = r.found_id AND r.person_changed"""
             )
-            cursor.execute(
+        if counts["created"]:
+            statements.append(
                 f"""INSERT INTO {person} (id, {", ".join(q(f) for f in person_fields)}, created_at, updated_at)
                     SELECT person_id, {", ".join(new_value(f, blank_person) for f in person_fields)}, %(now)s, %(now)s
-                    FROM {self.matched} WHERE found_id IS NULL""",
-                self.params,
+                    FROM {self.matched} WHERE found_id IS NULL"""
             )
-            cursor.execute(
+        if counts["link_created"]:  # new people included: they have no record here yet
+            statements.append(
                 f"""INSERT INTO {link} (id, {owner}, school_id, school_year_id, {", ".join(q(f) for f in link_fields)},
                                         updated_at)
                     SELECT link_id, person_id, %(school)s, %(year)s,
                            {", ".join(new_value(f, blank_link) for f in link_fields)}, %(now)s
-                    FROM {self.matched} WHERE link_created""",
-                self.params,
+                    FROM {self.matched} WHERE link_created"""
             )
             # A new person and their first record here are one entry, pointing at the file's row.
-            cursor.execute(
+            statements.append(
                 audit
                 + f"""SELECT %(org_unit)s,
                                    CASE WHEN found_id IS NULL THEN %(person_entity)s ELSE %(link_entity)s END,
                                    CASE WHEN found_id IS NULL THEN person_id ELSE link_id END,
                                    %(create)s, '{{}}'::jsonb, %(actor)s, %(batch)s, 'dòng ' || row_no, %(now)s
-                            FROM {self.matched} WHERE found_id IS NULL OR link_created ORDER BY row_no""",
-                self.params,
+                            FROM {self.matched} WHERE found_id IS NULL OR link_created ORDER BY row_no"""
             )
-            cursor.execute(
+        if counts["link_changed"]:
+            statements.append(
                 audit
                 + f"""SELECT %(org_unit)s, %(link_entity)s, link_id, %(update)s, link_changes,
                                    %(actor)s, %(batch)s, %(note)s, %(now)s
-                            FROM {self.matched} WHERE link_changed ORDER BY row_no""",
-                self.params,
+                            FROM {self.matched} WHERE link_changed ORDER BY row_no"""
             )
-            cursor.execute(
+            statements.append(
                 f"""UPDATE {link} l SET {assignments(link_fields, "l")}, updated_at = %(now)s
-                    FROM {self.matched} r WHERE l.id = r.link_id AND r.link_changed""",
-                self.params,
+                    FROM {self.matched} r WHERE l.id = r.link_id AND r.link_changed"""
             )
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement, self.params)
 
 
 class _Identity:
