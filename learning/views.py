@@ -165,8 +165,12 @@ def resource_file(request, uid, number: int):
     if version is None or not version.file:
         raise Http404
     inline = request.GET.get("inline") == "1" and bool(version.previewable)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError as exc:  # the row outlived its file (restored backup, manual cleanup)
+        raise Http404 from exc
     response = FileResponse(
-        version.file.open("rb"),
+        handle,
         as_attachment=not inline,
         filename=version.original_name or "hoc-lieu",
         content_type=version.content_type if inline else "application/octet-stream",

@@ -206,3 +206,10 @@ def test_department_staff_import_the_catalogue_from_a_page_and_row_errors_write_
     assert client.post("/library/catalogue/", {"file": good}).status_code == 302
     assert KnowledgeUnit.objects.get().code == "TOAN-6-C3-01"
     assert client_for(province.users["teacher_a"]).get("/library/catalogue/").status_code == 404
+
+
+def test_a_missing_file_answers_404_not_500(province, client_for):
+    resource = make(province, upload=SimpleUploadedFile("a.pdf", PDF))
+    version = resource.versions.get()
+    version.file.storage.delete(version.file.name)
+    assert client_for(province.users["teacher_a"]).get(f"/library/{resource.uid}/files/1/").status_code == 404
