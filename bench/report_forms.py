@@ -14,6 +14,14 @@ real bundle job of the demo province is timed end to end for comparison. Target:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/edudx_forms_bench python bench/report_forms.py [--runs 5]
 
 An empty database is filled with ``seed_demo --scale 0.05`` first (~30 schools).
+
+Bundle on real workers (``--bundle-only`` skips the .xlsx/PDF measurements above): one ``celery worker --pool=prefork
+-c 2`` process (two rendering processes, recycled as configured) on a private queue of the configured broker
+renders the province bundle in parts; wall time, the load average and the CPU time of the worker's processes are
+printed. Baseline in the same run: the bundle of one unit (``--baseline-unit``, the first unit by default) in this
+process as one sequence (what the bundle was before it was split); the ratio compares seconds per file.
+
+    DATABASE_URL=... EDUDX_VAR_DIR=... python bench/report_forms.py --bundle-only --scale 1
 """
 
 from __future__ import annotations
@@ -100,12 +108,118 @@ def timed(function, items, runs: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process, its reaped children and its live children (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(one: int) -> list[str]:
+        text = Path(f"/proc/{one}/stat").read_text()
+        return text[text.rindex(")") + 2 :].split()
+
+    total = sum(int(value) for value in fields(pid)[11:15])
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == pid:
+            continue
+        try:
+            stat = fields(int(entry.name))
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+        if int(stat[1]) == pid:
+            total += int(stat[11]) + int(stat[12])
+    return total / ticks
+
+
+def bundle_on_workers(*, year, root, workers: int, baseline_unit: str | None) -> None:
+    import subprocess
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    from edudx.celery import app
+    from edudx.core.jobs import SYSTEM, run_job_here
+    from edudx.core.models import Job
+    from reports.statforms.tasks import queue_form_bundle
+    from schools.models import OrgUnit
+
+    # Baseline: one unit's bundle in this process, one file after the other (the bundle before it was split).
+    unit = (
+        OrgUnit.objects.get(code=baseline_unit)
+        if baseline_unit
+        else OrgUnit.objects.filter(parent=root, kind="unit").order_by("code").first()
+    )
+    job = queue_form_bundle(
+        principal=SYSTEM, org_unit=unit, school_year=year, period="start", file_format="pdf", enqueue=False
+    )
+    load_before = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
+    job = run_job_here(job)
+    base_wall, base_cpu = time.perf_counter() - started, time.process_time() - cpu
+    base_files = job.result.get("files", 0)
+    print(
+        f"\nbaseline: bundle of {unit.code} in one process, {base_files} PDFs: {base_wall:.1f} s wall "
+        f"({base_wall / base_files:.3f} s/file), {base_cpu:.1f} s CPU ({base_cpu / base_files:.3f} s/file); "
+        f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    log = Path(settings.VAR_DIR) / f"{queue}.log"
+    db = connection.settings_dict
+    env = {**os.environ, "CELERY_QUEUE": queue, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    if not os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    command = [sys.executable, "-m", "celery", "-A", "edudx", "worker", "--pool=prefork", f"-c{workers}"]
+    command += ["-Q", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{queue}@%h"]
+    worker = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while " ready." not in log.read_text(errors="replace"):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise SystemExit(f"the worker did not start; see {log}")
+            time.sleep(0.5)
+        app.conf.task_default_queue = queue
+        cpu_before = process_tree_cpu(worker.pid)
+        loads = [os.getloadavg()[0]]
+        started = time.perf_counter()
+        job = queue_form_bundle(principal=SYSTEM, org_unit=root, school_year=year, period="start", file_format="pdf")
+        while True:
+            time.sleep(2)
+            job.refresh_from_db()
+            loads.append(os.getloadavg()[0])
+            if job.is_finished:
+                break
+        wall = time.perf_counter() - started
+        cpu = process_tree_cpu(worker.pid) - cpu_before
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    files = job.result.get("files", 0)
+    print(
+        f"candidate: bundle of {root.code} on 1 worker × {workers} processes, {job.status}, {files} PDFs in "
+        f"{job.result.get('parts')} parts: {wall:.1f} s = {wall / 60:.1f} min wall "
+        f"({wall / max(files, 1):.3f} s/file); "
+        f"worker CPU {cpu:.1f} s ({cpu / max(files, 1):.3f} s/file, {cpu / workers / 60:.1f} min per process); "
+        f"load average during the run {min(loads):.1f}–{max(loads):.1f} (mean {statistics.mean(loads):.1f})",
+        flush=True,
+    )
+    print(
+        f"ratio seconds per file, candidate / baseline: {wall / max(files, 1) / (base_wall / base_files):.2f}× wall "
+        f"(ideal 1/{workers} on idle cores); target: {files} files < 5 min wall"
+    )
+    if job.status != Job.Status.SUCCEEDED:
+        print(f"job message: {job.message}; worker log: {log}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", default="0.05")
     parser.add_argument("--school-year", default="2025-2026")
     parser.add_argument("--pdf-files", type=int, default=20, help="school forms rendered to PDF (each timed)")
+    parser.add_argument("--bundle-only", action="store_true", help="only the bundle on real worker processes")
+    parser.add_argument("--bundle-workers", type=int, default=WORKERS, help="worker processes for the bundle")
+    parser.add_argument("--baseline-unit", default=None, help="unit whose bundle is the in-process baseline")
     args = parser.parse_args()
 
     import django
@@ -129,6 +243,11 @@ def main() -> None:
     from schools.models import OrgUnit, SchoolYear
 
     year = SchoolYear.objects.get(code=args.school_year)
+    if args.bundle_only:
+        root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first()
+        bundle_on_workers(year=year, root=root, workers=args.bundle_workers, baseline_unit=args.baseline_unit)
+        print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        return
     tree = year_tree(school_year=year)
     units = OrgUnit.objects.in_bulk(list(tree))
     start_forms = [form for form in all_forms().values() if form.period == "start"]
