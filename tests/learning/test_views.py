@@ -213,3 +213,22 @@ def test_a_missing_file_answers_404_not_500(province, client_for):
     version = resource.versions.get()
     version.file.storage.delete(version.file.name)
     assert client_for(province.users["teacher_a"]).get(f"/library/{resource.uid}/files/1/").status_code == 404
+
+
+def test_reviewer_opens_and_decides_a_question_review_page(province, client_for, council):  # noqa: F811
+    catalogue()
+    bank = get_or_create_bank(name="Toán 6", org_unit=province.school_a.org_unit)
+    import_questions_file(data=b"// [tag:dvkt:TOAN-6-C3-01]\n::A::1/2 = 2/4?{T}", fmt="gift", bank=bank)
+    question = Question.objects.get()
+    client_for(province.users["teacher_a"]).post(f"/question-bank/{bank.pk}/questions/{question.pk}/submit/")
+    review = Review.objects.filter(question=question).first()
+    reviewer = client_for(review.reviewer)
+    page = reviewer.get(f"/library/reviews/{review.pk}/")
+    assert page.status_code == 200 and "1/2 = 2/4?" in page.content.decode()
+    data = {"decision": "reject", "comment": "Câu quá dễ"} | {f"score_{k}": v for k, v in GOOD.items()}
+    assert reviewer.post(f"/library/reviews/{review.pk}/", data).status_code == 302
+    for other in Review.objects.filter(question=question, decision=""):  # the round ends when everyone decided
+        approve = {"decision": "approve", "comment": ""} | {f"score_{k}": v for k, v in GOOD.items()}
+        assert client_for(other.reviewer).post(f"/library/reviews/{other.pk}/", approve).status_code == 302
+    question.refresh_from_db()
+    assert question.status == ContentStatus.REJECTED
