@@ -212,6 +212,8 @@ class JobRun:
         management command or in eager mode the parts run here, one after the other. ``execute`` returns what
         this returns (``FANNED_OUT``).
         """
+        if not parts:
+            raise ValueError("fan_out needs at least one part")
         job = self.job
         with transaction.atomic():
             locked = Job.objects.select_for_update().get(pk=job.pk)
@@ -223,8 +225,8 @@ class JobRun:
                 heartbeat_at=timezone.now(),
             )
         pending = [index for index in range(len(parts)) if str(index) not in completed]
-        if not pending:  # every part completed but the job was not finished: finish it here
-            pending = [len(parts) - 1] if parts else []
+        if not pending:  # every part completed but the job was not finished: the last one finishes it again
+            pending = [len(parts) - 1]
         for index in pending:
             kwargs = {"job_id": str(job.pk), "index": index, "part": parts[index]}
             if self.in_process:
