@@ -259,6 +259,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=6)
     args = parser.parse_args()
     code = prepare()
+    load_before = os.getloadavg()[0]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.NamedTemporaryFile("w+", prefix="edudx-bench-admissions-", suffix=".log", delete=False) as log:
@@ -272,10 +273,12 @@ def main() -> None:
             server.wait(timeout=30)
         log.seek(0)
         tracebacks = log.read().count("Traceback")
+    load_after = os.getloadavg()[0]
     counts = count(code, result["accepted"])
     lat = result["latencies"] or [float("nan")]
     rate = len(result["accepted"]) / result["wall"]
     print(f"gunicorn {args.workers} workers × {args.threads} threads, {args.clients} clients, target {args.rate:g}/s")
+    print(f"load average (1 min): {load_before:.1f} before, {load_after:.1f} after; {os.cpu_count()} CPUs")
     print(
         f"baseline GET /healthz: p50 {1000 * statistics.median(health):.0f} ms, p95 {1000 * pct(health, 0.95):.0f} ms"
     )

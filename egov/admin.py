@@ -3,7 +3,7 @@ from django.contrib import admin
 from edudx.core.admin_site import LookupAdmin, admin_site
 
 from .models import Dossier, DossierEvent, HolidayOverride, Procedure
-from .services.catalogue import set_holiday_override, upsert_procedure
+from .services.catalogue import delete_holiday_overrides, set_holiday_override, upsert_procedure
 
 
 class HolidayOverrideAdmin(admin.ModelAdmin):
@@ -31,6 +31,12 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = set_holiday_override(date=obj.date, is_day_off=obj.is_day_off, reason=obj.reason)
         obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        delete_holiday_overrides(dates=[obj.date])
+
+    def delete_queryset(self, request, queryset):
+        delete_holiday_overrides(dates=list(queryset.values_list("date", flat=True)))
 
 
 class ProcedureAdmin(LookupAdmin):

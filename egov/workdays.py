@@ -13,7 +13,11 @@ resubmitted, the working days that passed in between are added to the due date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+import time
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -66,8 +70,54 @@ class WorkCalendar:
         return due
 
 
+# The calendar is built once per process and kept while the version stamp in the shared cache stays the same. The
+# stamp changes when an override is saved or deleted (``calendar_changed``, called by the catalogue service and the
+# admin after the commit); a process looks at the stamp at most every RECHECK_SECONDS, so another process follows a
+# change within that time and the process that saved it at once. Building it cost a query and the ``holidays``
+# package's computation of the year (lunar Tết) on every submission.
+VERSION_KEY = "egov:workdays:version"
+RECHECK_SECONDS = 10.0
+_lock = threading.Lock()
+_cached: dict[str, object] = {}
+
+
+def _version() -> str:
+    from django.core.cache import cache
+
+    try:
+        return str(cache.get(VERSION_KEY) or "0")
+    except Exception:
+        return uuid.uuid4().hex
+
+
+def forget_calendar() -> None:
+    """Drop this process's copy (the next ``load_calendar`` reads the table)."""
+    with _lock:
+        _cached.clear()
+
+
+def calendar_changed() -> None:
+    """An override was saved or deleted: new stamp for every process, and this process's copy dropped now."""
+    from django.core.cache import cache
+
+    forget_calendar()
+    with contextlib.suppress(Exception):  # no cache: the other processes' stamp reads fail too and they re-read
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
 def load_calendar() -> WorkCalendar:
-    """The calendar with the overrides stored by the administrators (a tiny table: read whole)."""
+    """The calendar with the overrides stored by the administrators (a tiny table read whole, kept per process)."""
     from egov.models import HolidayOverride
 
-    return WorkCalendar(overrides=dict(HolidayOverride.objects.values_list("date", "is_day_off")))
+    now = time.monotonic()
+    cached = _cached.get("entry")
+    if cached is not None and now - cached[1] < RECHECK_SECONDS:
+        return cached[2]
+    version = _version()
+    if cached is not None and cached[0] == version:
+        _cached["entry"] = (version, now, cached[2])
+        return cached[2]
+    calendar = WorkCalendar(overrides=dict(HolidayOverride.objects.values_list("date", "is_day_off")))
+    with _lock:
+        _cached["entry"] = (version, now, calendar)
+    return calendar

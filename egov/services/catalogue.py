@@ -10,6 +10,7 @@ from django.db import transaction
 from edudx.core.text import fold, nfc
 
 from ..models import HolidayOverride, Procedure
+from ..workdays import calendar_changed, forget_calendar
 
 PROCEDURE_FIELDS = (
     "name",
@@ -61,4 +62,19 @@ def set_holiday_override(*, date: dt.date, is_day_off: bool, reason: str = "") -
     override, _created = HolidayOverride.objects.update_or_create(
         date=date, defaults={"is_day_off": is_day_off, "reason": nfc(reason)}
     )
+    _calendar_saved()
     return override
+
+
+@transaction.atomic
+def delete_holiday_overrides(*, dates: list[dt.date]) -> int:
+    """Remove overrides (the dates follow the public-holiday calendar again)."""
+    deleted, _per_model = HolidayOverride.objects.filter(date__in=dates).delete()
+    _calendar_saved()
+    return deleted
+
+
+def _calendar_saved() -> None:
+    """Every process's cached working-day calendar is stale: this one now, the others by the stamp on commit."""
+    forget_calendar()
+    transaction.on_commit(calendar_changed)

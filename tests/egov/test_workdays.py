@@ -100,3 +100,38 @@ def test_a_pause_never_brings_the_due_date_earlier_and_adds_exactly_the_days_wai
     moved = CAL.due_date(received_on=start, days=days, pauses=[(paused_on, resumed_on)])
     assert moved >= plain
     assert CAL.working_days_between(plain, moved) == CAL.working_days_between(paused_on, resumed_on)
+
+
+@pytest.mark.django_db
+def test_the_calendar_is_read_once_per_process_while_no_override_changes(django_assert_num_queries):
+    load_calendar()
+    with django_assert_num_queries(0):
+        for _ in range(5):
+            load_calendar()
+
+
+@pytest.mark.django_db
+def test_another_process_follows_a_saved_override_when_its_recheck_comes(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from egov import workdays
+
+    first = load_calendar()
+    with django_capture_on_commit_callbacks(execute=True):
+        set_holiday_override(date=D(2027, 5, 3), is_day_off=True, reason="Nghỉ bù")
+    assert not load_calendar().is_working_day(D(2027, 5, 3))  # the saving process: at once
+    # Another process still holds the old copy with the old stamp: it rebuilds once its recheck interval is over.
+    old_stamp = "stale"
+    workdays._cached["entry"] = (old_stamp, 0.0, first)
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: workdays.RECHECK_SECONDS + 1.0)
+    assert not load_calendar().is_working_day(D(2027, 5, 3))
+
+
+@pytest.mark.django_db
+def test_deleting_an_override_through_the_service_restores_the_public_calendar():
+    from egov.services.catalogue import delete_holiday_overrides
+
+    set_holiday_override(date=D(2027, 5, 11), is_day_off=True, reason="Nghỉ bù")
+    assert not load_calendar().is_working_day(D(2027, 5, 11))
+    assert delete_holiday_overrides(dates=[D(2027, 5, 11)]) == 1
+    assert load_calendar().is_working_day(D(2027, 5, 11))
