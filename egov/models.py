@@ -231,6 +231,8 @@ class Dossier(models.Model):
         """Decided after the due date, or still open past it (the date in Vietnam, not UTC)."""
         if self.decided_at is not None:
             return timezone.localdate(self.decided_at) > self.due_date
+        if self.is_decided:
+            return False  # closed without a decision (withdrawn by the applicant): no deadline to miss
         return self.paused_since is None and timezone.localdate() > self.due_date
 
 

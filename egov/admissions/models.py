@@ -82,6 +82,23 @@ class AdmissionRound(models.Model):
     confirmation_close_at = models.DateTimeField(_("hạn xác nhận nhập học"))
     rules_text = models.TextField(_("quy định xét tuyển (công khai)"), blank=True)
     seed = models.BigIntegerField(_("số hạt giống bốc thăm (công khai)"), default=0)
+    # Age by entry grade (egov.admissions.ages): off for a round that does not ask it (e.g. a second round for
+    # places left that takes any child the schools accept).
+    check_age = models.BooleanField(
+        _("kiểm tra độ tuổi theo quy định"),
+        default=False,
+        help_text=_(
+            "Lớp 1: trẻ tròn 6 tuổi trong năm bắt đầu năm học; lớp 6: 11 tuổi; lớp 10: 15 tuổi; mầm non theo năm sinh."
+        ),
+    )
+    older_years = models.PositiveSmallIntegerField(
+        _("số năm được vào học muộn hơn (mọi trẻ)"), default=0, help_text=_("Chỉ áp dụng cho lớp 1, lớp 6, lớp 10.")
+    )
+    older_years_priority = models.PositiveSmallIntegerField(
+        _("số năm được vào học muộn hơn (nhóm ưu tiên 3)"),
+        default=3,
+        help_text=_("Trẻ dân tộc thiểu số, khuyết tật, vùng đặc biệt khó khăn; tối đa 3 năm theo quy định."),
+    )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     previous_round = models.ForeignKey(
         "self",
@@ -110,6 +127,9 @@ class AdmissionRound(models.Model):
                 condition=Q(confirmation_close_at__gte=F("results_at")), name="round_confirmation_after_results"
             ),
             models.CheckConstraint(condition=Q(seed__gte=0), name="round_seed_not_negative"),
+            models.CheckConstraint(
+                condition=Q(older_years__lte=5, older_years_priority__lte=5), name="round_older_years_at_most_5"
+            ),
         ]
 
     def __str__(self) -> str:

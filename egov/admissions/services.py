@@ -23,16 +23,26 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from edudx.core.text import nfc
-from egov.models import TRANSITIONS, Dossier, DossierStatus, Procedure, ProcedureKind
-from egov.services import DossierError, Upload, add_attachments, submit_dossier, transition_dossier
+from egov.models import Dossier, DossierStatus, Procedure, ProcedureKind
+from egov.services import (
+    DossierError,
+    Upload,
+    add_attachments,
+    decide_dossiers,
+    submit_dossier,
+    transition_dossier,
+    withdraw_dossier,
+)
 from egov.services.catalogue import upsert_procedure
-from egov.services.dossiers import can_process
+from egov.services.dossiers import remove_files
 from people.models import User
 from people.national_id import NationalIdError, normalize_national_id, validate_national_id
 from schools.models import OrgUnit
 
+from . import ages
 from . import allocation as alloc
 from .allocation_files import write_applicants, write_results, write_schools
 from .models import (
@@ -84,8 +94,19 @@ def normalize_phone(raw: str) -> str:
     return digits
 
 
-def _clean(*, round: AdmissionRound, data: ApplicationInput, editing: Application | None = None) -> dict[str, Any]:
-    """Checks every field against the round; returns the model fields, or raises AdmissionError (all field errors)."""
+ALREADY_APPLIED = _lazy(
+    "Trẻ có mã định danh này đã có hồ sơ trong đợt tuyển sinh này. Hãy tra cứu hồ sơ đã nộp "
+    "(sửa được đến hạn nộp) hoặc rút hồ sơ đó trước khi nộp hồ sơ mới."
+)
+
+
+def _clean(
+    *, round: AdmissionRound, data: ApplicationInput, editing: Application | None = None, check_live: bool = True
+) -> dict[str, Any]:
+    """Checks every field against the round; returns the model fields, or raises AdmissionError (all field errors).
+
+    ``check_live=False`` leaves "one live application per child" to the partial unique index (a new submission:
+    its INSERT is refused with the same message), saving a read on the busiest request."""
     errors: dict[str, list[str]] = {}
 
     def fail(field: str, message: str) -> None:
@@ -108,6 +129,20 @@ def _clean(*, round: AdmissionRound, data: ApplicationInput, editing: Applicatio
         fail("child_full_name", _("Nhập họ và tên của trẻ (tối đa 150 ký tự)."))
     if data.child_birth_date is None or data.child_birth_date > timezone.localdate():
         fail("child_birth_date", _("Ngày sinh không hợp lệ."))
+    elif round.check_age:
+        refusal = ages.age_refusal(
+            rule=ages.AgeRule(
+                entry_grade=round.entry_grade,
+                start_year=round.school_year.start_date.year,
+                older_years=round.older_years,
+                older_years_priority=round.older_years_priority,
+            ),
+            birth_date=data.child_birth_date,
+            grade_label=round.get_entry_grade_display().lower(),
+            priority=data.priority_group == PriorityGroup.GROUP_3,
+        )
+        if refusal:
+            fail("child_birth_date", refusal)
     parent = nfc(data.parent_name or "")
     if not parent or len(parent) > 150:
         fail("parent_name", _("Nhập họ và tên cha, mẹ hoặc người giám hộ (tối đa 150 ký tự)."))
@@ -136,18 +171,12 @@ def _clean(*, round: AdmissionRound, data: ApplicationInput, editing: Applicatio
             fail(f"choice{k}", _("Trường này đã được chọn ở nguyện vọng trước; mỗi trường chỉ chọn một lần."))
         else:
             chosen.append(schools[code])
-    if national_id and not errors.get("child_national_id"):
+    if check_live and national_id and not errors.get("child_national_id"):
         others = Application.objects.live().filter(round=round, child_national_id=national_id)
         if editing is not None:
             others = others.exclude(pk=editing.pk)
         if others.exists():
-            fail(
-                "child_national_id",
-                _(
-                    "Trẻ có mã định danh này đã có hồ sơ trong đợt tuyển sinh này. Hãy tra cứu hồ sơ đã nộp "
-                    "(sửa được đến hạn nộp) hoặc rút hồ sơ đó trước khi nộp hồ sơ mới."
-                ),
-            )
+            fail("child_national_id", str(ALREADY_APPLIED))
     if errors:
         raise AdmissionError(errors)
     return {
@@ -231,8 +260,9 @@ def submit_application(
         return existing
     at = at or timezone.now()
     _check_open(round, at)
-    fields = _clean(round=round, data=data)
+    fields = _clean(round=round, data=data, check_live=False)
     procedure = admission_procedure(org_unit=round.org_unit)
+    written: list[str] = []
     try:
         with transaction.atomic():
             dossier = submit_dossier(
@@ -247,6 +277,8 @@ def submit_application(
                 attachments=list(documents),
                 submitted_at=at,
                 clean=False,
+                look_up_key=False,  # the application's key was looked up above; the dossier's is derived from it
+                files_written=written,
             )
             return Application.objects.create(
                 round=round,
@@ -260,14 +292,16 @@ def submit_application(
     except DossierError as error:
         raise AdmissionError({"documents": error.messages}) from None
     except IntegrityError:
-        # Another request with the same key won the race: its application is the one. Otherwise the child got a
-        # live application in between (the partial unique index): the same refusal as the check above.
+        remove_files(written)  # the dossier's rows were rolled back with the application's
+        # Another request with the same key won the race: its application is the one. Otherwise the child already
+        # has a live application in this round (the partial unique index): refused, nothing stored.
         existing = Application.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return existing
-        raise AdmissionError(
-            {"child_national_id": _("Trẻ có mã định danh này đã có hồ sơ trong đợt tuyển sinh này.")}
-        ) from None
+        raise AdmissionError({"child_national_id": str(ALREADY_APPLIED)}) from None
+    except BaseException:
+        remove_files(written)
+        raise
 
 
 @transaction.atomic
@@ -317,6 +351,9 @@ def withdraw_application(*, application: Application, at: dt.datetime | None = N
     _check_open(application.round, at or timezone.now())
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
+    if application.dossier_id is not None:
+        # The dossier is closed too: rejected with the reason, no decision time (egov.services.decisions explains)
+        withdraw_dossier(dossier=application.dossier, reason=_("Phụ huynh rút hồ sơ tuyển sinh."), at=at)
     return application
 
 
@@ -356,21 +393,35 @@ def review_application(*, application: Application, valid: bool, reasons: str = 
     return application
 
 
+# How a review moves the application's dossier along egov's state machine (SPEC §6), whoever reviews (the round's
+# unit, a participating school's staff, a write token): valid → received (or back in processing after a
+# correction); invalid → additional documents requested (the clock stops until the parent corrects it).
+VALID_PATHS = {
+    DossierStatus.SUBMITTED: (DossierStatus.RECEIVED,),
+    DossierStatus.RESUBMITTED: (DossierStatus.PROCESSING,),
+    # marked invalid, then valid without the parent's correction (the reviewer changed their mind or took the
+    # papers at the desk): the correction is recorded, then processing goes on
+    DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED: (DossierStatus.RESUBMITTED, DossierStatus.PROCESSING),
+}
+INVALID_FROM = (DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.RESUBMITTED)
+
+
 def _mirror_review(*, application: Application, valid: bool, reasons: str, by: Any) -> None:
-    """The dossier follows the review when the reviewer processes the round's dossiers (egov's state machine):
-    valid → received (or back in processing after a resubmission); invalid → additional documents requested."""
+    """The dossier follows the review; the caller has checked the reviewer's right on the application, which is
+    the right to act for the round's unit on its dossier."""
     dossier = application.dossier
-    if dossier is None or not isinstance(by, User) or not can_process(dossier=dossier, by=by):
-        return
+    if dossier is None or by is None:
+        return  # no reviewer to record (a system call): the dossier is decided at publication
     if valid:
-        to = {DossierStatus.SUBMITTED: DossierStatus.RECEIVED, DossierStatus.RESUBMITTED: DossierStatus.PROCESSING}
-        target = to.get(dossier.status)
+        steps = VALID_PATHS.get(dossier.status, ())
     else:
-        target = DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED
-    if target is None or target not in TRANSITIONS[dossier.status]:
-        return
+        steps = (DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED,) if dossier.status in INVALID_FROM else ()
     try:
-        transition_dossier(dossier=dossier, to=target, by=by, comment=reasons)
+        for step in steps:
+            comment = reasons if step == DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED else ""
+            if step == DossierStatus.RESUBMITTED:
+                comment = _("Hồ sơ được xác nhận hợp lệ khi kiểm tra lại.")
+            dossier = transition_dossier(dossier=dossier, to=step, by=by, comment=comment, authorised=True)
     except DossierError as error:
         raise AdmissionError(error.messages) from None
 
@@ -583,16 +634,53 @@ def _store_results(
 
 
 @transaction.atomic
-def publish_results(*, run: AllocationRun, by: Any = None) -> AllocationRun:
-    """Publishes the latest allocation of a round: parents see their result and may confirm their place."""
+def publish_results(
+    *, run: AllocationRun, by: Any = None, progress: Callable[[int, int, str], None] | None = None
+) -> AllocationRun:
+    """Publishes the latest allocation of a round: parents see their result and may confirm their place.
+
+    The publication is the decision on every dossier of the round (SPEC §6), taken set-based by egov's
+    ``decide_dossiers`` and returned at once: placed applicants' dossiers approved, valid ones no school took and
+    invalid ones rejected with the reason. Withdrawn applications' dossiers were closed when they were withdrawn.
+    """
+    report = progress or (lambda done, total, message: None)
     round = AdmissionRound.objects.select_for_update().get(pk=run.round_id)
     latest = round.runs.order_by("-created_at", "-pk").first()
     if round.status != AdmissionRound.Status.ALLOCATED or latest is None or latest.pk != run.pk:
         raise AdmissionError(_("Chỉ công bố được lần xét tuyển mới nhất của đợt, khi chưa công bố."))
-    run.published_at = timezone.now()
+    now = timezone.now()
+    run.published_at = now
     run.save(update_fields=["published_at"])
     round.status = AdmissionRound.Status.PUBLISHED
     round.save(update_fields=["status"])
+    live = round.applications.exclude(dossier=None).exclude(status=ApplicationStatus.WITHDRAWN)
+    groups: list[tuple[str, str, list[int]]] = []
+    placed: dict[int, list[int]] = {}
+    for dossier_id, school_id in live.filter(status=ApplicationStatus.VALID, result_school__isnull=False).values_list(
+        "dossier_id", "result_school_id"
+    ):
+        placed.setdefault(school_id, []).append(dossier_id)
+    names = dict(round.schools.values_list("pk", "school__org_unit__name"))
+    for school_id, ids in placed.items():
+        groups.append(
+            (DossierStatus.APPROVED, _("Trúng tuyển vào %(school)s.") % {"school": names.get(school_id, "")}, ids)
+        )
+    unplaced = list(
+        live.filter(status=ApplicationStatus.VALID, result_school__isnull=True).values_list("dossier_id", flat=True)
+    )
+    groups.append((DossierStatus.REJECTED, _("Không trúng tuyển ở các nguyện vọng đã đăng ký."), unplaced))
+    invalid = list(live.exclude(status=ApplicationStatus.VALID).values_list("dossier_id", flat=True))
+    groups.append(
+        (DossierStatus.REJECTED, _("Hồ sơ chưa hợp lệ đến khi xét tuyển (xem lý do trên trang hồ sơ)."), invalid)
+    )
+    total = sum(len(ids) for _outcome, _comment, ids in groups)
+    done = 0
+    report(0, total, _("Đang cập nhật kết quả hồ sơ…"))
+    for outcome, comment, ids in groups:
+        if ids:
+            decide_dossiers(dossiers=ids, outcome=outcome, by=by, comment=comment, return_result=True, at=now)
+        done += len(ids)
+        report(done, total, _("Đã cập nhật %(done)d/%(total)d hồ sơ.") % {"done": done, "total": total})
     return run
 
 
@@ -632,6 +720,9 @@ def open_second_round(
                 results_at=results_at,
                 confirmation_close_at=confirmation_close_at,
                 rules_text=previous.rules_text,
+                check_age=previous.check_age,
+                older_years=previous.older_years,
+                older_years_priority=previous.older_years_priority,
                 seed=seed,
                 previous_round=previous,
                 status=AdmissionRound.Status.DRAFT,

@@ -26,7 +26,7 @@ from . import selectors, services
 from .forms import AllocateForm, ReviewForm, ScoresUploadForm, SecondRoundForm
 from .models import AdmissionRound, Application, ApplicationStatus
 from .scores import read_scores
-from .tasks import allocate_admissions_task
+from .tasks import allocate_admissions_task, publish_admissions_task
 
 
 def _round(request: HttpRequest, code: str, *, organiser: bool = False) -> AdmissionRound:
@@ -179,13 +179,18 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     run = selectors.latest_run(round=round_)
     if run is None:
         raise Http404
-    try:
-        services.publish_results(run=run, by=request.user)
-    except services.AdmissionError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Đã công bố kết quả và dữ liệu đầu vào."))
-    return redirect("admissions-staff-round", code=code)
+    if round_.status != AdmissionRound.Status.ALLOCATED or run.published_at is not None:
+        messages.error(request, _("Chỉ công bố được lần xét tuyển mới nhất của đợt, khi chưa công bố."))
+        return redirect("admissions-staff-round", code=code)
+    # A background job: the publication decides every dossier of the round (~100,000 in a large round).
+    job = create_job(
+        task=publish_admissions_task,
+        principal=request.user,
+        org_unit=round_.org_unit,
+        title=_("Công bố kết quả: %(name)s") % {"name": round_.name},
+        params={"round": round_.code, "run": run.pk},
+    )
+    return redirect("job-detail", job_id=job.pk)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Writes of the online-services app: one module per topic, the dossier core re-exported here."""
 
+from .decisions import decide_dossiers, withdraw_dossier
 from .dossiers import (
     DossierError,
     Upload,
@@ -14,8 +15,10 @@ __all__ = [
     "DossierError",
     "Upload",
     "add_attachments",
+    "decide_dossiers",
     "rate_dossier",
     "resubmit_dossier",
     "submit_dossier",
     "transition_dossier",
+    "withdraw_dossier",
 ]

@@ -252,6 +252,8 @@ def submit_dossier(
     calendar: WorkCalendar | None = None,
     clean: bool = True,
     receipt_code: str | None = None,
+    look_up_key: bool = True,
+    files_written: list[str] | None = None,
 ) -> Dossier:
     """Store a dossier once per idempotency key (a repeat returns the first one) with its receipt code and due date.
 
@@ -259,13 +261,18 @@ def submit_dossier(
     unit that must also act (the sending school of a transfer). ``clean=False`` is for callers that validated the
     form data themselves (admissions). ``by`` is the staff member who keyed in an offline dossier.
     ``receipt_code`` is for the seeded demo only (a reproducible province); everyone else gets a random one.
+    ``look_up_key=False`` skips the read of an earlier dossier with this key, for a caller that already looked up
+    its own record under the same key (admissions): the unique column still refuses a second dossier, and the race
+    branch below returns the first one. A caller whose own transaction wraps this one passes ``files_written``
+    to learn the stored file names, so that it can remove them if its transaction rolls back.
     """
     key = nfc(str(idempotency_key or ""))[:64]
     if not key:
         raise DossierError(_("Thiếu khóa chống gửi trùng (idempotency key)."))
-    existing = Dossier.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
+    if look_up_key:
+        existing = Dossier.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
     name = nfc(str(applicant_name or ""))
     if not name or len(name) > 150:
         raise DossierError(_("Họ và tên người nộp là bắt buộc (tối đa 150 ký tự)."))
@@ -284,7 +291,7 @@ def submit_dossier(
     at = submitted_at or timezone.now()
     calendar = calendar or load_calendar()
     due = calendar.add_working_days(timezone.localdate(at), procedure.processing_days)
-    written: list[str] = []
+    written: list[str] = files_written if files_written is not None else []
     try:
         with transaction.atomic():
             dossier = _create_with_unique_code(
@@ -313,20 +320,20 @@ def submit_dossier(
                 comment=_("Nộp trực tuyến") if channel == Dossier.Channel.ONLINE else _("Tiếp nhận trực tiếp"),
             )
     except IntegrityError:
-        _remove_files(written)
+        remove_files(written)
         # Another request with the same key won the race: its dossier is the one.
         existing = Dossier.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return existing
     except BaseException:
-        _remove_files(written)  # rolled back: no row points to these files any more
+        remove_files(written)  # rolled back: no row points to these files any more
         raise
     _notify_later(dossier)
     return dossier
 
 
-def _remove_files(names: list[str]) -> None:
+def remove_files(names: list[str]) -> None:
     for name in names:
         with contextlib.suppress(OSError):  # best effort: an orphan file is harmless, it is never served
             default_storage.delete(name)
@@ -335,9 +342,8 @@ def _remove_files(names: list[str]) -> None:
 def _create_with_unique_code(*, fixed_code: str | None = None, **fields: Any) -> Dossier:
     year = timezone.localdate(fields["submitted_at"]).year
     for _attempt in range(5):
+        # No read before the insert: a clash with a live code has one chance in 2**40 and the savepoint catches it.
         code = fixed_code or new_receipt_code(year=year)
-        if Dossier.objects.filter(receipt_code=code).exists():
-            continue  # one chance in 2**40 per live code; checked so the savepoint below rarely has to catch it
         try:
             with transaction.atomic():
                 return Dossier.objects.create(receipt_code=code, **fields)
@@ -360,13 +366,14 @@ def can_process(*, dossier: Dossier, by: Any) -> bool:
 
 @transaction.atomic
 def transition_dossier(
-    *, dossier: Dossier, to: str, by: Any, comment: str = "", at: dt.datetime | None = None
+    *, dossier: Dossier, to: str, by: Any, comment: str = "", at: dt.datetime | None = None, authorised: bool = False
 ) -> Dossier:
     """Move a dossier along the SPEC §6 state machine, recording the event; ``by=None`` is the applicant.
 
     Only the applicant resubmits (after additional documents were requested); everything else is done by staff of
     the competent unit. The clock stops while the dossier waits for the applicant and the due date moves on by the
-    working days it waited.
+    working days it waited. ``authorised=True`` is for a caller that has itself checked ``by``'s right to act on
+    the dossier (an admission reviewer of a participating school acts for the round's unit).
     """
     locked = Dossier.objects.select_for_update(of=("self",)).select_related("org_unit", "procedure").get(pk=dossier.pk)
     current = locked.status
@@ -380,7 +387,7 @@ def transition_dossier(
     if by is None:
         if to != DossierStatus.RESUBMITTED:
             raise DossierError(_("Người nộp chỉ có thể bổ sung hồ sơ."))
-    elif not can_process(dossier=locked, by=by):
+    elif not authorised and not can_process(dossier=locked, by=by):
         # Staff may also record a resubmission brought in person; only the competent unit moves a dossier.
         raise DossierError(_("Chỉ đơn vị giải quyết mới được chuyển trạng thái hồ sơ này."))
     comment = nfc(comment or "")[:MAX_TEXT]

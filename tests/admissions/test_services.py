@@ -113,6 +113,30 @@ def test_a_second_live_application_for_the_same_child_is_refused(round_):
     assert Application.objects.count() == 1
 
 
+def test_a_refused_second_application_leaves_no_dossier_and_no_file(round_, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    first = submit(round_)
+    pdf = SimpleUploadedFile("khai-sinh.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    with pytest.raises(services.AdmissionError) as error:
+        services.submit_application(
+            round=round_,
+            data=application_input(child_national_id=first.child_national_id),
+            idempotency_key=uuid.uuid4().hex,
+            documents=[Upload(document_code="giay_khai_sinh", file=pdf)],
+        )
+    assert "rút hồ sơ đó" in error.value.message_dict["child_national_id"][0]  # the full explanation
+    assert Dossier.objects.count() == 1
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_valid_submission_reads_only_what_it_must(round_, django_assert_max_num_queries):
+    submit(round_)  # the procedure exists and the calendar is cached, as on a running server
+    # application key, ward, round schools, procedure; three savepoints and three INSERTs (dossier, event,
+    # application) and their releases: no existence check the unique indexes already make
+    with django_assert_max_num_queries(13):
+        submit(round_)
+
+
 def test_the_database_itself_holds_one_live_application_per_child(round_):
     first = submit(round_)
     duplicate = Application(
@@ -204,12 +228,42 @@ def test_the_dossier_follows_the_organisers_review_and_the_parents_correction(ro
     ]
 
 
-def test_a_school_reviewer_leaves_the_rounds_dossier_to_the_organiser(round_, province):
+def test_a_school_reviewer_moves_the_dossier_like_the_organiser(round_, province):
     application = submit(round_)
-    services.review_application(application=application, valid=True, by=province.users["school_a_admin"])
+    reviewer = province.users["school_a_admin"]
+    services.review_application(application=application, valid=False, reasons="Thiếu giấy khai sinh", by=reviewer)
+    application.dossier.refresh_from_db()
+    assert application.dossier.status == DossierStatus.ADDITIONAL_DOCUMENTS_REQUESTED
+    assert application.dossier.paused_since is not None  # the clock stops while the parent is asked
+    # Valid on a second look without the parent's correction: the correction is recorded, processing goes on.
+    services.review_application(application=application, valid=True, by=reviewer)
     application.refresh_from_db()
+    application.dossier.refresh_from_db()
     assert application.status == ApplicationStatus.VALID
-    assert application.dossier.status == DossierStatus.SUBMITTED
+    assert application.dossier.status == DossierStatus.PROCESSING
+    assert application.dossier.paused_since is None
+    events = list(application.dossier.events.values_list("to_status", "actor"))
+    assert events[1:] == [
+        ("additional_documents_requested", reviewer.pk),
+        ("resubmitted", reviewer.pk),
+        ("processing", reviewer.pk),
+    ]
+
+
+def test_withdrawal_closes_the_dossier_without_counting_it_as_decided(round_, province):
+    from egov.selectors import on_time_dossier_counts
+    from schools.models import SchoolYear
+
+    application = submit(round_)
+    services.withdraw_application(application=application)
+    dossier = Dossier.objects.get(pk=application.dossier_id)
+    assert dossier.status == DossierStatus.REJECTED
+    assert dossier.decided_at is None and not dossier.is_late
+    assert dossier.events.last().comment == "Phụ huynh rút hồ sơ tuyển sinh."
+    assert on_time_dossier_counts(school_year=SchoolYear.objects.get(code="2025-2026")) == (0, 0)
+    # The child applies again: a new dossier, the old one stays closed.
+    again = submit(round_, child_national_id=application.child_national_id)
+    assert again.dossier_id != dossier.pk
 
 
 def test_invalid_needs_reasons(round_):
@@ -330,6 +384,22 @@ def _published(province):
         run = services.run_allocation(round=round_)
         services.publish_results(run=run)
     return round_, applications
+
+
+def test_publication_decides_and_returns_every_dossier_of_the_round(province):
+    _published(province)
+    placed = Application.objects.filter(result_school__isnull=False)
+    unplaced = Application.objects.get(result_school__isnull=True)
+    for application in placed:
+        dossier = application.dossier
+        assert dossier.status == DossierStatus.RESULT_RETURNED
+        assert dossier.decided_at is not None and dossier.returned_at is not None
+        steps = list(dossier.events.values_list("to_status", flat=True))
+        assert steps == ["submitted", "received", "processing", "approved", "result_returned"]
+        assert "Trúng tuyển vào" in dossier.events.get(to_status="approved").comment
+    dossier = unplaced.dossier
+    assert list(dossier.events.values_list("to_status", flat=True)) == ["submitted", "rejected", "result_returned"]
+    assert dossier.events.get(to_status="rejected").comment == "Không trúng tuyển ở các nguyện vọng đã đăng ký."
 
 
 def test_publish_then_confirm_once_before_the_deadline(province):

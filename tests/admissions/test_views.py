@@ -195,7 +195,10 @@ def test_organiser_runs_the_allocation_job_publishes_and_parents_confirm(
         assert run.seed == 99 and run.placed == 2
         assert staff.get(f"/admissions/rounds/{round_.code}/run/R.csv").content.decode() == run.results_csv
         assert Client().get(f"/tuyen-sinh/{round_.code}/R.csv").status_code == 404  # not published yet
-        staff.post(f"/admissions/rounds/{round_.code}/publish/")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = staff.post(f"/admissions/rounds/{round_.code}/publish/")
+        assert response.status_code == 302 and "/jobs/" in response["Location"]
+        assert Job.objects.get(kind="publish_admissions").status == Job.Status.SUCCEEDED
         assert Client().get(f"/tuyen-sinh/{round_.code}/R.csv").content.decode() == run.results_csv
         export = staff.get(f"/admissions/rounds/{round_.code}/export.xlsx")
         assert export.status_code == 200 and export.content[:2] == b"PK"
