@@ -35,6 +35,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from edudx.core.text import fold  # noqa: E402
@@ -227,10 +228,13 @@ def timed(principal, query: str, *, facets: bool, indexed: bool) -> float:
 
 
 def plan_of(principal, query: str) -> str:
-    """EXPLAIN of the page query exactly as search_resources builds it."""
-    result = search_resources(visible_to=principal, text=query, facets=False)
-    queryset = result.page.paginator.object_list
-    return queryset.explain()
+    """EXPLAIN of the window query (matches, rank and facet fields) exactly as search_resources sends it."""
+    with CaptureQueriesContext(connection) as captured:
+        search_resources(visible_to=principal, text=query, facets=False)
+    window = next(q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + window)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def p95(values: list[float]) -> float:

@@ -3,7 +3,8 @@
 The query is folded like the stored ``search_text`` (lower case, no diacritics, đ → d), so "toan lop 6 phan so"
 and "Toán lớp 6 – Phân số" meet. On PostgreSQL: full-text search over
 ``to_tsvector('simple', f_unaccent(search_text))``, stored in a generated column with a GIN index (every word
-required, the last one as a prefix when it has 3 letters or more), ranked by ``ts_rank``; "lớp N" in the query
+required, the last one as a prefix when it has 3 letters or more), ranked by ``ts_rank`` within one bounded read
+of at most 1,001 matches (count, facets and ranking from the same rows; see ``_window``); "lớp N" in the query
 becomes a grade filter; when nothing matches, the words no resource holds are dropped, and then trigram word
 similarity over ``f_unaccent(search_text)`` (GIN
 trigram index) catches typos. Both expressions are written exactly as the indexes of migration 0004. On SQLite:
@@ -13,8 +14,10 @@ every word with LIKE on the folded column, ranked in Python (title words count t
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
@@ -105,52 +108,105 @@ def _tsquery(words: list[str]) -> SearchQuery:
     return SearchQuery(" & ".join([*words[:-1], last]), config="simple", search_type="raw")
 
 
-def _match(queryset: QuerySet[Resource], words: list[str]) -> tuple[QuerySet[Resource], QuerySet[Resource]]:
-    """(matching rows, the same best first). The filter is the lookup itself, not an annotation, so counts and
-    facets group on the plain rows (an ``id IN (subquery)`` form made PostgreSQL re-run the search per row)."""
+def _match(queryset: QuerySet[Resource], words: list[str]) -> QuerySet[Resource]:
+    """Matching rows with their ``rank``. The filter is the lookup itself, not an ``id IN (subquery)`` (which made
+    PostgreSQL re-run the search per row)."""
     query = _tsquery(words)
-    matching = queryset.filter(SearchVectorExact(_vector(), query))
-    ranked = matching.annotate(rank=SearchRank(_vector(), query)).order_by("-rank", "-published_at", "pk")
-    return matching, ranked
+    return queryset.filter(SearchVectorExact(_vector(), query)).annotate(rank=SearchRank(_vector(), query))
+
+
+WINDOW_FIELDS = ("pk", "rank", "published_at", "subject__code", "subject__name", "grade", "kind", "level")
+
+
+def _window(matching: QuerySet[Resource]) -> list[tuple[Any, ...]]:
+    """Up to COUNT_CAP + 1 matching rows (in the order the GIN bitmap yields them, no sort) with their rank and
+    facet fields: ONE bounded read gives the capped count, the facets and the ranking.
+
+    Relevance trade-off, stated and tested: when a query matches more than COUNT_CAP rows (the page then says
+    "more than 1,000"), only this window is ranked, so the best match of the whole table may fall outside it.
+    Ranking every match read every matching row from the heap (20,000 rows and 13,000 pages for an author's name:
+    the p95 of the search); a person facing a thousand results narrows them with the facets, and then every
+    match is ranked again.
+
+    Planner settings for this read only: the row estimate of an AND of correlated words is far too low (8 for
+    6,962 rows), so PostgreSQL put the match under a nested loop over the two visible org units with a Materialize
+    that read every match before the LIMIT (6,024 heap pages instead of 859, 38 ms instead of 13). Without nested
+    loops the bitmap scan streams into a hash join and stops at the window. JIT is off as well: a high cost estimate
+    (a broad query on a bigger table) would compile expressions for tens of ms to read a thousand rows. SET LOCAL
+    lives until the end of the transaction, so the read runs in its own (savepoint) block that is rolled back: it
+    writes nothing, and the settings never reach the caller's later queries."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off; SET LOCAL jit = off")
+        window = list(matching.order_by().values_list(*WINDOW_FIELDS)[: COUNT_CAP + 1])
+        transaction.set_rollback(True)
+    return window
+
+
+def _ranked_ids(window: list[tuple[Any, ...]]) -> list[int]:
+    """Best first: rank, then the newest, then the id (the order the full sort used)."""
+    oldest = datetime.min.replace(tzinfo=UTC)
+    ordered = sorted(window, key=lambda row: (-row[1], -(row[2] or oldest).timestamp(), row[0]))
+    return [row[0] for row in ordered]
+
+
+KNOWN_SECONDS = 600  # a word some resource holds rarely stops being held
+UNKNOWN_SECONDS = 60  # a word nobody wrote may be published any minute: asked again soon
+LEXICON_SIZE = 50_000
+_lexicon: dict[tuple[str, str], tuple[bool, float]] = {}  # (database, term) -> (held, checked at), per process
+
+
+def forget_lexicon() -> None:
+    _lexicon.clear()
 
 
 def _known_words(words: list[str]) -> list[str]:
-    """The words at least one resource holds (one round trip, each answered by the GIN index): unknown words are
-    dropped before giving up on a query."""
+    """The words at least one resource holds: unknown words are dropped before giving up on a query. Answers are
+    kept in this process's memory (KNOWN_SECONDS / UNKNOWN_SECONDS): probing a common prefix ("tiet:*") builds
+    the GIN bitmap of tens of thousands of rows, and that probe was the tail of the queries holding one unknown
+    word. The terms not known yet are probed in one round trip, each answered by the GIN index."""
+    database = connection.settings_dict["NAME"]
     terms = [word + (":*" if len(word) >= PREFIX_MIN else "") for word in words]
-    with transaction.atomic(), connection.cursor() as cursor:
-        # With LIMIT 1 inside EXISTS the planner may bet on a sequential scan stopping early: for a word nobody
-        # wrote, that reads the whole table. The index answers it at once.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(
-            "SELECT t.ord FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, ord) WHERE EXISTS ("
-            "SELECT 1 FROM learning_resource r WHERE r.search_vector @@ to_tsquery('simple'::regconfig, t.term))",
-            [terms],
-        )
-        found = {row[0] for row in cursor.fetchall()}
-    return [word for index, word in enumerate(words, start=1) if index in found]
+    now = time.monotonic()
+    held: dict[str, bool] = {}
+    for term in terms:
+        answer = _lexicon.get((database, term))
+        if answer and now - answer[1] < (KNOWN_SECONDS if answer[0] else UNKNOWN_SECONDS):
+            held[term] = answer[0]
+    missing = [term for term in dict.fromkeys(terms) if term not in held]
+    if missing:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # With LIMIT 1 inside EXISTS the planner may bet on a sequential scan stopping early: for a word nobody
+            # wrote, that reads the whole table. The index answers it at once.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "SELECT t.term FROM unnest(%s::text[]) AS t(term) WHERE EXISTS (SELECT 1 FROM learning_resource r "
+                "WHERE r.search_vector @@ to_tsquery('simple'::regconfig, t.term))",
+                [missing],
+            )
+            found = {row[0] for row in cursor.fetchall()}
+        if len(_lexicon) > LEXICON_SIZE:
+            _lexicon.clear()
+        for term in missing:
+            held[term] = term in found
+            _lexicon[(database, term)] = (held[term], now)
+    return [word for word, term in zip(words, terms, strict=True) if held[term]]
 
 
-def _postgres(
-    queryset: QuerySet[Resource], words: list[str]
-) -> tuple[QuerySet[Resource], QuerySet[Resource], bool, list[tuple[Any, ...]] | None]:
-    """(matching, ranked, fuzzy, the sample of matching rows when already read)."""
-    matching, ranked = _match(queryset, words)
-    sample = _sample(matching)
-    if sample:
-        return matching, ranked, False, sample
+def _postgres(queryset: QuerySet[Resource], words: list[str]) -> tuple[list[tuple[Any, ...]], bool]:
+    """(the window of matching rows with rank and facet fields, fuzzy)."""
+    window = _window(_match(queryset, words))
+    if window:
+        return window, False
     known = _known_words(words)
     if known and known != words:
-        matching, ranked = _match(queryset, known)  # "gdcd", a typo, "ky" for "kĩ": match on the other words
-        sample = _sample(matching)
-        if sample:
-            return matching, ranked, True, sample
+        window = _window(_match(queryset, known))  # "gdcd", a typo, "ky" for "kĩ": match on the other words
+        if window:
+            return window, True
     phrase = " ".join(words)
-    matching = queryset.filter(WordSimilar(FUnaccent(F("search_text")), Value(phrase)))
-    ranked = matching.annotate(rank=WordSimilarity(Value(phrase), FUnaccent(F("search_text")))).order_by(
-        "-rank", "-published_at", "pk"
+    similar = queryset.filter(WordSimilar(FUnaccent(F("search_text")), Value(phrase))).annotate(
+        rank=WordSimilarity(Value(phrase), FUnaccent(F("search_text")))
     )
-    return matching, ranked, True, None
+    return _window(similar), True
 
 
 def _sqlite(queryset: QuerySet[Resource], words: list[str]) -> list[Resource]:
@@ -185,15 +241,8 @@ def _facets(queryset: QuerySet[Resource]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-SAMPLE_FIELDS = ("subject__code", "subject__name", "grade", "kind", "level")
-
-
-def _sample(matching: QuerySet[Resource]) -> list[tuple[Any, ...]]:
-    """The facet fields of up to COUNT_CAP + 1 matching rows: one query gives the (capped) count and the facets."""
-    return list(matching.order_by().values_list(*SAMPLE_FIELDS)[: COUNT_CAP + 1])
-
-
-def _facets_of(sample: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
+def _facets_of(window: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
+    sample = [row[3:] for row in window]
     subjects = Counter((row[0], row[1]) for row in sample)
     grades = Counter(row[2] for row in sample)
     kinds = Counter(row[3] for row in sample)
@@ -250,10 +299,8 @@ def search_resources(
         results: Any = base.order_by("-published_at", "pk")
         facet_source = base
     elif connection.vendor == "postgresql":
-        matching, ranked, fuzzy, sample = _postgres(base, words)
-        if sample is None:
-            sample = _sample(matching)
-        paginator = CappedPaginator(ranked.values_list("pk", flat=True), per_page, known=len(sample))
+        window, fuzzy = _postgres(base, words)
+        paginator = CappedPaginator(_ranked_ids(window), per_page)
         current = paginator.get_page(page)
         rows = Resource.objects.select_related("subject").in_bulk(list(current.object_list))
         current.object_list = [rows[pk] for pk in current.object_list if pk in rows]
@@ -261,8 +308,8 @@ def search_resources(
             page=current,
             total=min(paginator.count, COUNT_CAP),
             more=paginator.count > COUNT_CAP,
-            # past COUNT_CAP matches, the facets count the first thousand (the page says "more than 1,000")
-            facets=_facets_of(sample) if facets else {},
+            # past COUNT_CAP matches, the facets count the window of the first thousand ("more than 1,000")
+            facets=_facets_of(window) if facets else {},
             words=words,
             fuzzy=fuzzy,
         )

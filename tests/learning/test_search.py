@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,3 +105,53 @@ def test_postgres_typo_falls_back_to_trigram_similarity(library, province):
 def test_query_words_are_folded_ascii_tokens(text):
     for word in query_words(text):
         assert word.isascii() and word.isalnum() and word == fold(word)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unknown-word probe exists on PostgreSQL only")
+def test_postgres_unknown_word_is_dropped_and_the_other_words_match(library, province):
+    result = search_resources(visible_to=province.users["school_b_admin"], text="toan lop 6 phan so gdcd")
+    assert result.fuzzy and titles(result)[0] == "Toán lớp 6 – Phân số"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bounded ranking window is PostgreSQL's")
+def test_postgres_broad_query_ranks_within_a_bounded_window(library, province, monkeypatch):
+    """Past COUNT_CAP matches only the first COUNT_CAP + 1 rows read are ranked: the stated trade-off. The count
+    says "more than", the facets count the window, and the page holds window rows only, best first."""
+    import learning.search as search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    search_resources(visible_to=province.users["school_b_admin"], text="phan so")  # the caller's roles, read once
+    with CaptureQueriesContext(connection) as captured:
+        result = search_resources(visible_to=province.users["school_b_admin"], text="phan so")
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) == 2  # the window (count + facets + ranking) and the page's rows
+    assert result.more and result.total == 1
+    assert len(titles(result)) == 2  # COUNT_CAP + 1 rows read, none beyond
+    assert sum(f["count"] for f in result.facets["kind"]) == 2
+    monkeypatch.setattr(search, "COUNT_CAP", 1000)
+    full = search_resources(visible_to=province.users["school_b_admin"], text="phan so")
+    assert not full.more and full.total == 3
+    assert set(titles(result)) <= set(titles(full))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unknown-word probe exists on PostgreSQL only")
+def test_postgres_word_probe_answers_are_remembered_and_a_new_word_is_found_at_once(library, province):
+    viewer = province.users["school_b_admin"]
+    search_resources(visible_to=viewer, text="phan so gdcd")
+    with CaptureQueriesContext(connection) as captured:
+        again = search_resources(visible_to=viewer, text="phan so gdcd")
+    assert again.fuzzy and "Toán lớp 6 – Phân số" in titles(again)
+    assert not any("unnest" in q["sql"] for q in captured.captured_queries)  # answered from memory
+    publish(make(province, link="https://example.edu.vn/9", title="Phân số trong GDCD"))
+    # every word is tried against the index before the remembered answers are read: "gdcd" counts at once
+    assert titles(search_resources(visible_to=viewer, text="phan so gdcd")) == ["Phân số trong GDCD"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+def test_postgres_search_planner_settings_do_not_leak_into_the_callers_transaction(library, province):
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        search_resources(visible_to=province.users["school_b_admin"], text="phan so")
+        cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('jit')")
+        assert cursor.fetchone() == ("on", "on")
