@@ -404,6 +404,17 @@ class Resource(models.Model):
     # Lower-case, accent-free (đ → d) text of title, description, author, subject, grade and knowledge units.
     search_text = models.TextField(editable=False, default="")
     takedown_reason = models.TextField(_("lý do gỡ"), blank=True)
+    # The version shown outside the owning unit: set when a review publishes. A newer version stays with its unit
+    # and its reviewers (``revision_status``) while this one keeps serving, until the council approves it.
+    published_number = models.PositiveIntegerField(_("phiên bản đang xuất bản"), null=True, blank=True)
+    revision_status = models.CharField(
+        _("trạng thái phiên bản mới"),
+        max_length=20,
+        choices=ContentStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     submitted_at = models.DateTimeField(_("gửi thẩm định lúc"), null=True, blank=True)
     published_at = models.DateTimeField(_("xuất bản lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -420,6 +431,10 @@ class Resource(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="resource_titled"),
             models.UniqueConstraint(
                 fields=["source", "external_id"], condition=~Q(external_id=""), name="one_resource_per_lms_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision_status="") | Q(status=ContentStatus.PUBLISHED),
+                name="resource_revision_only_while_published",
             ),
         ]
         indexes = [models.Index(fields=["status", "subject", "grade"], name="resource_facets")]

@@ -41,7 +41,7 @@ def reviewer_queue(*, reviewer: Any) -> QuerySet[Review]:
     """The reviewer's open assignments, oldest first."""
     return (
         Review.objects.filter(reviewer_id=getattr(reviewer, "pk", None), decision="")
-        .filter(resource__status=ContentStatus.IN_REVIEW)
+        .filter(Q(resource__status=ContentStatus.IN_REVIEW) | Q(resource__revision_status=ContentStatus.IN_REVIEW))
         .select_related("resource__subject", "question")
         .order_by("assigned_at")
         | Review.objects.filter(

@@ -56,6 +56,11 @@ def _works_on(request, resource: Resource) -> bool:
     )
 
 
+def _sees_drafts(request, resource: Resource) -> bool:
+    """The owning unit and the resource's reviewers see a revision under review; others see the published one."""
+    return _works_on(request, resource) or resource.reviews.filter(reviewer_id=request.user.pk).exists()
+
+
 @login_required
 def library(request):
     """Search the published library: accent-insensitive, ranked, with facets."""
@@ -132,8 +137,8 @@ def resource_new(request):
 @login_required
 def resource_detail(request, uid):
     resource = _resource_or_404(request, uid)
-    versions = list(resource.versions.order_by("-number"))
     works_on = _works_on(request, resource)
+    versions = resource_services.served_versions(resource=resource, sees_drafts=_sees_drafts(request, resource))
     reviews = resource.reviews.select_related("reviewer").order_by("round", "pk") if works_on else []
     context = {
         "resource": resource,
@@ -161,7 +166,8 @@ def resource_file(request, uid, number: int):
     """A version's file, after the scope check: inline for previews (PDF, images, video, audio), else attachment.
     Content-Disposition comes from Django (RFC 6266 filename*), the type from sniffing, never from the upload."""
     resource = _resource_or_404(request, uid)
-    version = resource.versions.filter(number=number).first()
+    served = resource_services.served_versions(resource=resource, sees_drafts=_sees_drafts(request, resource))
+    version = next((v for v in served if v.number == number), None)
     if version is None or not version.file:
         raise Http404
     inline = request.GET.get("inline") == "1" and bool(version.previewable)

@@ -203,12 +203,14 @@ def create_resource(
 def add_version(
     *, resource: Resource, by: Any, upload: UploadedFile | None = None, link_url: str = "", note: str = ""
 ) -> ResourceVersion:
-    """A new version (file or link). A published resource goes back to draft: a changed resource is reviewed again
-    before anyone outside its unit sees it."""
+    """A new version (file or link). On a published resource the new version is a revision in draft: it is reviewed
+    before anyone outside its unit sees it, and the published version keeps serving meanwhile (``published_number``);
+    only the council's approval replaces it."""
     if (upload is None) == (not link_url):
         raise ResourceError(_("Hãy tải lên một tệp hoặc nhập một đường dẫn (chỉ một trong hai)."))
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
-    if resource.status in (ContentStatus.SUBMITTED, ContentStatus.IN_REVIEW):
+    reviewing = (ContentStatus.SUBMITTED, ContentStatus.IN_REVIEW)
+    if resource.status in reviewing or resource.revision_status in reviewing:
         raise ResourceError(_("Học liệu đang được thẩm định; chờ kết luận rồi mới thêm phiên bản mới."))
     last = resource.versions.order_by("-number").values_list("number", flat=True).first() or 0
     user = by if getattr(by, "pk", None) and not getattr(by, "is_api_token", False) else None
@@ -227,10 +229,18 @@ def add_version(
             version.file.delete(save=False)  # no orphan file for a row that was not written
         raise
     if last and resource.status == ContentStatus.PUBLISHED:
-        resource.status = ContentStatus.DRAFT
-        resource.published_at = None
-        resource.save(update_fields=["status", "published_at", "updated_at"])
+        resource.revision_status = ContentStatus.DRAFT
+        resource.save(update_fields=["revision_status", "updated_at"])
     return version
+
+
+def served_versions(*, resource: Resource, sees_drafts: bool) -> list[ResourceVersion]:
+    """The versions a person is shown, newest first: all of them for the owning unit and the reviewers
+    (``sees_drafts``), else those up to the published one (a revision in review is not shown outside)."""
+    versions = resource.versions.order_by("-number")
+    if not sees_drafts and resource.published_number is not None:
+        versions = versions.filter(number__lte=resource.published_number)
+    return list(versions)
 
 
 @transaction.atomic
@@ -245,8 +255,9 @@ def take_down(*, resource: Resource, by: Any, reason: str) -> Resource:
     if resource.status != ContentStatus.PUBLISHED:
         raise ResourceError(_("Chỉ gỡ được học liệu đang xuất bản."))
     resource.status = ContentStatus.TAKEN_DOWN
+    resource.revision_status = ""  # a revision under review goes down with it
     resource.takedown_reason = nfc(reason)
-    resource.save(update_fields=["status", "takedown_reason", "updated_at"])
+    resource.save(update_fields=["status", "revision_status", "takedown_reason", "updated_at"])
     return resource
 
 

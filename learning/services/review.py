@@ -46,6 +46,14 @@ def _locked(item: Resource | Question) -> Resource | Question:
     return type(item).objects.select_for_update().get(pk=item.pk)
 
 
+def _state_field(item: Resource | Question) -> str:
+    """Where the review state lives: a published resource stays published while a new version is reviewed, so
+    that review runs on ``revision_status``; everything else on ``status``."""
+    if isinstance(item, Resource) and item.status == ContentStatus.PUBLISHED:
+        return "revision_status"
+    return "status"
+
+
 def council_for(*, subject: Subject, level: str, exclude: set[int] | None = None) -> list[Any]:
     """Active council members for a subject and level, those with the fewest open reviews first."""
     members = (
@@ -84,12 +92,13 @@ def submit_for_review(*, item: Resource | Question, by: Any) -> Resource | Quest
     """Sends a draft (or an item whose changes were requested) to the council; reviewers are assigned at once
     when the council of its subject and level has members, else it waits as submitted."""
     item = _locked(item)
-    if item.status not in SUBMITTABLE:
+    state = _state_field(item)
+    if getattr(item, state) not in SUBMITTABLE:
         raise ReviewError(_("Chỉ gửi thẩm định được bản nháp hoặc bản cần chỉnh sửa."))
     if isinstance(item, Resource) and not item.versions.exists():
         raise ReviewError(_("Học liệu chưa có tệp hay đường dẫn nào."))
-    item.status = ContentStatus.SUBMITTED
-    fields = ["status"]
+    setattr(item, state, ContentStatus.SUBMITTED)
+    fields = [state]
     if isinstance(item, Resource):
         item.submitted_at = timezone.now()
         fields += ["submitted_at", "updated_at"]
@@ -107,7 +116,8 @@ def submit_for_review(*, item: Resource | Question, by: Any) -> Resource | Quest
 def assign_reviewers(*, item: Resource | Question, reviewers: list[Any]) -> list[Review]:
     """Opens a review round on a submitted item with these reviewers (they must sit on its council)."""
     item = _locked(item)
-    if item.status != ContentStatus.SUBMITTED:
+    state = _state_field(item)
+    if getattr(item, state) != ContentStatus.SUBMITTED:
         raise ReviewError(_("Chỉ phân công thẩm định cho học liệu/câu hỏi đã gửi thẩm định."))
     if not reviewers:
         raise ReviewError(_("Hãy chọn ít nhất một người thẩm định."))
@@ -123,8 +133,8 @@ def assign_reviewers(*, item: Resource | Question, reviewers: list[Any]) -> list
     field = _field(item)
     last = Review.objects.filter(**{field: item}).aggregate(last=Max("round"))["last"] or 0
     reviews = [Review.objects.create(**{field: item}, reviewer=r, round=last + 1) for r in reviewers]
-    item.status = ContentStatus.IN_REVIEW
-    item.save(update_fields=["status"])
+    setattr(item, state, ContentStatus.IN_REVIEW)
+    item.save(update_fields=[state])
     return reviews
 
 
@@ -155,7 +165,8 @@ def record_review(*, review: Review, by: Any, decision: str, scores: dict[str, A
     if decision != Review.Decision.APPROVE and not comment.strip():
         raise ReviewError(_("Hãy ghi nhận xét khi yêu cầu chỉnh sửa hoặc không duyệt."))
     item = _locked(review.item)
-    if item.status != ContentStatus.IN_REVIEW:
+    state = _state_field(item)
+    if getattr(item, state) != ContentStatus.IN_REVIEW:
         raise ReviewError(_("Mục này không còn ở trạng thái đang thẩm định."))
     review.scores = _check_scores(scores)
     review.decision = decision
@@ -168,15 +179,29 @@ def record_review(*, review: Review, by: Any, decision: str, scores: dict[str, A
         return review
     decisions = {r.decision for r in round_reviews}
     if Review.Decision.REJECT in decisions:
-        item.status = ContentStatus.REJECTED
+        outcome = ContentStatus.REJECTED
     elif Review.Decision.CHANGES in decisions:
-        item.status = ContentStatus.CHANGES_REQUESTED
+        outcome = ContentStatus.CHANGES_REQUESTED
     else:
-        item.status = ContentStatus.PUBLISHED
+        outcome = ContentStatus.PUBLISHED
+    if state == "revision_status":
+        # A revision: the published version keeps serving unless the council approves the new one.
+        item.revision_status = "" if outcome == ContentStatus.PUBLISHED else outcome
+        fields = ["revision_status", "updated_at"]
+        if outcome == ContentStatus.PUBLISHED:
+            item.published_number = item.versions.aggregate(last=Max("number"))["last"]
+            item.published_at = timezone.now()
+            fields += ["published_number", "published_at"]
+        item.save(update_fields=fields)
+        return review
+    item.status = outcome
     fields = ["status"]
     if isinstance(item, Resource):
-        item.published_at = timezone.now() if item.status == ContentStatus.PUBLISHED else None
+        item.published_at = timezone.now() if outcome == ContentStatus.PUBLISHED else None
         fields += ["published_at", "updated_at"]
+        if outcome == ContentStatus.PUBLISHED:
+            item.published_number = item.versions.aggregate(last=Max("number"))["last"]
+            fields.append("published_number")
     item.save(update_fields=fields)
     return review
 

@@ -83,15 +83,17 @@ def test_contributing_outside_ones_scope_is_refused(province):
         make(province, by=province.users["school_b_admin"], link="https://example.edu.vn/a")
 
 
-def test_versions_are_numbered_and_a_new_version_of_a_published_resource_is_reviewed_again(province):
+def test_versions_are_numbered_and_a_new_version_of_a_published_resource_is_a_revision_in_draft(province):
     resource = make(province, link="https://example.edu.vn/v1")
-    Resource.objects.filter(pk=resource.pk).update(status=ContentStatus.PUBLISHED)
+    Resource.objects.filter(pk=resource.pk).update(status=ContentStatus.PUBLISHED, published_number=1)
     version = add_version(
         resource=resource, by=province.users["teacher_a"], upload=SimpleUploadedFile("v2.png", PNG), note="Sửa lỗi"
     )
     resource.refresh_from_db()
     assert version.number == 2 and version.previewable == "image"
-    assert resource.status == ContentStatus.DRAFT
+    # still published, serving version 1; version 2 waits for review
+    assert resource.status == ContentStatus.PUBLISHED and resource.published_number == 1
+    assert resource.revision_status == ContentStatus.DRAFT
 
 
 def test_takedown_needs_a_manager_and_a_reason(province):

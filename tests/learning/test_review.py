@@ -148,3 +148,70 @@ def test_questions_are_reviewed_like_resources(province, council):
     question.refresh_from_db()
     assert question.status == ContentStatus.PUBLISHED
     assert Question.objects.visible_to(outsider).filter(pk=question.pk).exists()
+
+
+def _publish_through_council(resource, province):
+    submit_for_review(item=resource, by=province.users["teacher_a"])
+    for review in Review.objects.filter(resource=resource, decision=""):
+        record_review(review=review, by=review.reviewer, decision="approve", scores=GOOD)
+    resource.refresh_from_db()
+    return resource
+
+
+def test_a_new_version_in_review_leaves_the_published_version_serving_until_approved(province, council, client_for):
+    from learning.services.resources import add_version
+
+    resource = _publish_through_council(make(province, link="https://example.edu.vn/v1"), province)
+    assert resource.status == ContentStatus.PUBLISHED and resource.published_number == 1
+    add_version(resource=resource, by=province.users["teacher_a"], link_url="https://example.edu.vn/v2")
+    submit_for_review(item=resource, by=province.users["teacher_a"])
+    resource.refresh_from_db()
+    assert resource.status == ContentStatus.PUBLISHED and resource.revision_status == ContentStatus.IN_REVIEW
+    other_school = province.users["school_b_admin"]
+    assert list_resources(visible_to=other_school).filter(pk=resource.pk).exists()  # still found, still served
+    page = client_for(other_school).get(f"/library/{resource.uid}/")
+    assert page.status_code == 200
+    assert "example.edu.vn/v1" in page.content.decode() and "example.edu.vn/v2" not in page.content.decode()
+    own = client_for(province.users["teacher_a"]).get(f"/library/{resource.uid}/")
+    assert "example.edu.vn/v2" in own.content.decode()  # the owning unit sees the revision
+    reviews = list(Review.objects.filter(resource=resource, round=2))
+    assert {r.pk for r in reviewer_queue(reviewer=reviews[0].reviewer)} >= {reviews[0].pk}
+    # changes requested: version 1 keeps serving
+    record_review(review=reviews[0], by=reviews[0].reviewer, decision="changes", scores=GOOD, comment="Sửa hình 2")
+    record_review(review=reviews[1], by=reviews[1].reviewer, decision="approve", scores=GOOD)
+    resource.refresh_from_db()
+    assert resource.status == ContentStatus.PUBLISHED and resource.published_number == 1
+    assert resource.revision_status == ContentStatus.CHANGES_REQUESTED
+    # a third version, approved: it replaces the published one
+    add_version(resource=resource, by=province.users["teacher_a"], link_url="https://example.edu.vn/v3")
+    resource = _publish_through_council(resource, province)
+    assert resource.status == ContentStatus.PUBLISHED and resource.revision_status == ""
+    assert resource.published_number == 3
+    page = client_for(other_school).get(f"/library/{resource.uid}/")
+    assert "example.edu.vn/v3" in page.content.decode()
+
+
+def test_a_rejected_revision_leaves_the_published_version_and_another_can_follow(province, council):
+    from learning.services.resources import add_version
+
+    resource = _publish_through_council(make(province, link="https://example.edu.vn/v1"), province)
+    add_version(resource=resource, by=province.users["teacher_a"], link_url="https://example.edu.vn/v2")
+    submit_for_review(item=resource, by=province.users["teacher_a"])
+    for review in Review.objects.filter(resource=resource, decision=""):
+        record_review(review=review, by=review.reviewer, decision="reject", scores=GOOD, comment="Sai kiến thức")
+    resource.refresh_from_db()
+    assert resource.status == ContentStatus.PUBLISHED and resource.published_number == 1
+    assert resource.revision_status == ContentStatus.REJECTED
+    add_version(resource=resource, by=province.users["teacher_a"], link_url="https://example.edu.vn/v3")
+    resource.refresh_from_db()
+    assert resource.revision_status == ContentStatus.DRAFT
+
+
+def test_a_revision_under_review_cannot_be_replaced_by_yet_another_version(province, council):
+    from learning.services.resources import ResourceError, add_version
+
+    resource = _publish_through_council(make(province, link="https://example.edu.vn/v1"), province)
+    add_version(resource=resource, by=province.users["teacher_a"], link_url="https://example.edu.vn/v2")
+    submit_for_review(item=resource, by=province.users["teacher_a"])
+    with pytest.raises(ResourceError):
+        add_version(resource=resource, by=province.users["teacher_a"], link_url="https://example.edu.vn/v3")
