@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from edudx.core.imports.columns import Column, find_header
@@ -23,7 +24,8 @@ from edudx.core.imports.preflight import UnusableFile, check_xlsx
 from edudx.core.imports.values import CellError, is_blank, parse_int
 from edudx.core.text import nfc
 
-from ..models import KnowledgeUnit, Subject, Topic
+from ..models import KnowledgeUnit, Resource, Subject, Topic
+from .resources import refresh_search_texts
 
 MAX_ROWS = 20_000
 
@@ -57,6 +59,7 @@ class CatalogueImportResult:
     subjects: int = 0
     topics: int = 0
     units: int = 0
+    resources_refreshed: int = 0  # resources whose search text changed because a name did
     errors: list[CatalogueRowError] = field(default_factory=list)
 
 
@@ -203,10 +206,15 @@ def _consistency_errors(rows: list[dict[str, Any]], labels: dict[str, str]) -> l
 
 @transaction.atomic
 def upsert_catalogue(*, rows: list[dict[str, Any]]) -> CatalogueImportResult:
-    """Writes validated catalogue rows: new codes are created, known codes renamed; idempotent."""
+    """Writes validated catalogue rows: new codes are created, known codes renamed; idempotent. A renamed subject,
+    topic or knowledge unit refreshes the search text of the resources that carry its name (set-based)."""
     result = CatalogueImportResult()
     subjects: dict[str, Subject] = {}
     topics: dict[str, Topic] = {}
+    units: list[KnowledgeUnit] = []
+    old_subjects = dict(Subject.objects.filter(code__in={r["subject_code"] for r in rows}).values_list("code", "name"))
+    old_topics = dict(Topic.objects.filter(code__in={r["topic_code"] for r in rows}).values_list("code", "name"))
+    old_units = dict(KnowledgeUnit.objects.filter(code__in={r["unit_code"] for r in rows}).values_list("code", "name"))
     for position, row in enumerate(rows):
         subject = subjects.get(row["subject_code"])
         if subject is None:
@@ -223,10 +231,21 @@ def upsert_catalogue(*, rows: list[dict[str, Any]]) -> CatalogueImportResult:
             )
             topics[topic.code] = topic
             result.topics += created
-        _unit, created = KnowledgeUnit.objects.update_or_create(
+        unit, created = KnowledgeUnit.objects.update_or_create(
             code=row["unit_code"], defaults={"name": row["unit_name"], "topic": topic, "position": position}
         )
+        units.append(unit)
         result.units += created
+    renamed = (
+        Q(subject__in=[s for s in subjects.values() if s.code in old_subjects and old_subjects[s.code] != s.name])
+        | Q(
+            knowledge_units__topic__in=[
+                t for t in topics.values() if t.code in old_topics and old_topics[t.code] != t.name
+            ]
+        )
+        | Q(knowledge_units__in=[u for u in units if u.code in old_units and old_units[u.code] != u.name])
+    )
+    result.resources_refreshed = refresh_search_texts(resources=Resource.objects.filter(renamed))
     return result
 
 

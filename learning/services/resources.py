@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -259,6 +260,29 @@ def take_down(*, resource: Resource, by: Any, reason: str) -> Resource:
     resource.takedown_reason = nfc(reason)
     resource.save(update_fields=["status", "revision_status", "takedown_reason", "updated_at"])
     return resource
+
+
+SEARCH_REFRESH_BATCH = 1000
+
+
+def refresh_search_texts(*, resources: QuerySet[Resource]) -> int:
+    """Recomputes the search text of a set of resources (after a subject, topic or knowledge unit was renamed):
+    a fixed number of queries per thousand resources (read with their subject and units, write with one
+    ``bulk_update``), only rows whose text changed are written. Returns how many were rewritten."""
+    ids = list(resources.order_by().values_list("pk", flat=True).distinct())
+    units = Prefetch("knowledge_units", queryset=KnowledgeUnit.objects.select_related("topic"))
+    written = 0
+    for start in range(0, len(ids), SEARCH_REFRESH_BATCH):
+        batch = Resource.objects.filter(pk__in=ids[start : start + SEARCH_REFRESH_BATCH])
+        changed = []
+        for resource in batch.select_related("subject").prefetch_related(units).order_by("pk"):
+            text = build_search_text(resource, resource.knowledge_units.all())
+            if text != resource.search_text:
+                resource.search_text = text
+                changed.append(resource)
+        Resource.objects.bulk_update(changed, ["search_text"])
+        written += len(changed)
+    return written
 
 
 def refresh_search_text(*, resource: Resource) -> None:

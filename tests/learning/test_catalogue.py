@@ -114,3 +114,59 @@ def test_demo_catalogue_is_idempotent_and_covers_several_subjects_and_grades():
     assert Subject.objects.count() == len(CATALOGUE)
     assert set(Topic.objects.values_list("grade", flat=True)) >= {1, 6, 10}
     assert KnowledgeUnit.objects.filter(name__contains="Phân số").exists()
+
+
+def _row(subject="Toán", topic="Phân số", unit="Mở rộng phân số. Phân số bằng nhau", code="TOAN-6-C3-01"):
+    return {
+        "row": 2, "subject_code": "TOAN", "subject_name": subject, "grade": 6, "topic_code": "TOAN-6-C3",
+        "topic_name": topic, "unit_code": code, "unit_name": unit,
+    }  # fmt: skip
+
+
+def test_renaming_a_unit_topic_or_subject_refreshes_the_search_text_of_tagged_resources(province):
+    from learning.models import ContentStatus, Resource
+    from learning.search import search_resources
+    from learning.services.catalogue import upsert_catalogue
+
+    from .test_resources import make
+
+    tagged = make(province, link="https://example.edu.vn/1", title="Bài giảng 1")
+    other = make(province, link="https://example.edu.vn/2", title="Bài giảng 2", units=("TOAN-6-C3-02",))
+    Resource.objects.filter(pk__in=[tagged.pk, other.pk]).update(status=ContentStatus.PUBLISHED)
+    untouched = Resource.objects.get(pk=other.pk).search_text
+
+    result = upsert_catalogue(rows=[_row(unit="Phân số tối giản và rút gọn")])
+    assert result.resources_refreshed == 1
+    assert "phan so toi gian va rut gon" in Resource.objects.get(pk=tagged.pk).search_text
+    assert Resource.objects.get(pk=other.pk).search_text == untouched  # not tagged with the renamed unit
+    viewer = province.users["school_b_admin"]
+    assert [r.pk for r in search_resources(visible_to=viewer, text="toi gian rut gon").page.object_list] == [tagged.pk]
+
+    upsert_catalogue(rows=[_row(topic="Số hữu tỉ dạng phân số", unit="Phân số tối giản và rút gọn")])
+    assert "so huu ti dang phan so" in Resource.objects.get(pk=tagged.pk).search_text
+    assert "so huu ti dang phan so" in Resource.objects.get(pk=other.pk).search_text  # its unit is in that topic too
+
+    upsert_catalogue(
+        rows=[_row(subject="Toán học", topic="Số hữu tỉ dạng phân số", unit="Phân số tối giản và rút gọn")]
+    )
+    assert all("toan hoc" in r.search_text for r in Resource.objects.filter(pk__in=[tagged.pk, other.pk]))
+    assert (
+        upsert_catalogue(
+            rows=[_row(subject="Toán học", topic="Số hữu tỉ dạng phân số", unit="Phân số tối giản và rút gọn")]
+        ).resources_refreshed
+        == 0
+    )
+
+
+def test_refreshing_search_texts_is_set_based(province, django_assert_max_num_queries):
+    from learning.models import Resource
+    from learning.services.catalogue import upsert_catalogue
+
+    from .test_resources import make
+
+    for number in range(12):
+        make(province, link=f"https://example.edu.vn/{number}", title=f"Bài giảng {number}")
+    with django_assert_max_num_queries(40):  # the same number of queries for 12 resources or 1,000
+        result = upsert_catalogue(rows=[_row(subject="Toán học")])
+    assert result.resources_refreshed == 12
+    assert Resource.objects.filter(search_text__contains="toan hoc").count() == 12
