@@ -27,6 +27,7 @@ from edudx.core.scoping import scope_of
 from edudx.core.text import fold, nfc
 from schools.models import OrgUnit
 
+from ..files import remove_rolled_back, track_written_file
 from ..models import ContentStatus, KnowledgeUnit, Resource, ResourceVersion, Subject, level_of_grade
 
 # Sniffed MIME type → extensions a file of that type may carry.
@@ -220,7 +221,9 @@ def add_version(
         sniffed = check_upload(upload=upload)
         version.original_name = safe_filename(upload.name or "")
         version.content_type, version.size, version.sha256 = sniffed.content_type, sniffed.size, sniffed.sha256
+        remove_rolled_back()
         version.file.save("upload", upload, save=False)
+        track_written_file(name=version.file.name, storage=version.file.storage)
     else:
         version.link_url = check_link(link_url)
     try:
