@@ -3,6 +3,10 @@
 Rendering happens only here, in the worker (or in a management command running the same task code): a web
 request records the job and returns. Jobs carry codes only; the worker re-reads the figures as the job's creator
 may see them now, after ``JobTask`` re-checked that the creator still covers the unit.
+
+The bundle is split into parts of ``CHUNK_SCHOOLS`` schools (``JobRun.fan_out``), so every worker renders a
+share of it; the parts' messages carry school ids only, each part re-checks the creator's scope and re-reads which
+of its schools the creator may see, and the last part to complete zips the parts in school-code order.
 """
 
 from __future__ import annotations
