@@ -209,9 +209,19 @@ def bench_job(n: int, *, method: str) -> None:
     Application.objects.filter(round=round_).exclude(result_school=None).update(result_school=None)  # a first run
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE admissions_application") if connection.vendor == "postgresql" else None
+    marks: list[tuple[float, str]] = []
     start = time.perf_counter()
-    run = services.run_allocation(round=round_)
+    run = services.run_allocation(
+        round=round_, progress=lambda done, total, message: marks.append((time.perf_counter(), message))
+    )
     seconds = time.perf_counter() - start
+    previous = start
+    phases = []
+    for at, message in marks[1:]:
+        phases.append(f"{at - previous:.2f} s until “{message[:40]}”")
+        previous = at
+    print("  phases: " + "; ".join(phases) + f"; {time.perf_counter() - previous:.2f} s after the last mark")
+    print(f"  load average (1 min): {os.getloadavg()[0]:.1f}")
     print(
         f"{method:9s}  whole job on {connection.vendor}: {seconds:6.2f} s  ({run.placed:,}/{run.applicants:,} placed; "
         f"target < 10 s)"

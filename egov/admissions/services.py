@@ -479,41 +479,49 @@ def allocation_inputs(*, round: AdmissionRound) -> tuple[list[alloc.Applicant], 
 
     Returns (applicants, schools, application id by receipt code). No name, birth date or national ID leaves the
     database: the published inputs hold receipt codes, ward codes, priority groups, scores and school codes.
+    The applications are read as plain tuples in one query (ward codes joined in SQL), not as model instances.
     """
     round_schools = list(round.schools.select_related("school__org_unit").prefetch_related("catchment_wards"))
     code_of = {rs.pk: rs.school.code for rs in round_schools}
+    code_of[None] = None
     schools = [
         alloc.School(
             code=rs.school.code, quota=rs.quota, catchment_wards=frozenset(w.code for w in rs.catchment_wards.all())
         )
         for rs in round_schools
     ]
-    ward_code = dict(Ward.objects.values_list("pk", "code"))
-    rows = round.applications.filter(status=ApplicationStatus.VALID).values_list(
-        "pk",
-        "receipt_code",
-        "exam_score",
-        "tiebreak_score",
-        "priority_group",
-        "ward_id",
-        "choice1_id",
-        "choice2_id",
-        "choice3_id",
-    )
+    table, wards = Application._meta.db_table, Ward._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id, a.receipt_code, a.exam_score, a.tiebreak_score, a.priority_group, w.code, "
+            f"a.choice1_id, a.choice2_id, a.choice3_id FROM {table} a JOIN {wards} w ON w.id = a.ward_id "
+            "WHERE a.round_id = %s AND a.status = %s",
+            [round.pk, ApplicationStatus.VALID],
+        )
+        rows = cursor.fetchall()
     applicants, ids = [], {}
-    for pk, code, score, tiebreak, priority, ward_id, c1, c2, c3 in rows.iterator(chunk_size=5000):
+    applicant = alloc.Applicant
+    for pk, code, score, tiebreak, priority, ward, c1, c2, c3 in rows:
         ids[code] = pk
+        choices = (code_of[c1],) if c2 is None else tuple(code_of[c] for c in (c1, c2, c3) if c is not None)
         applicants.append(
-            alloc.Applicant(
+            applicant(
                 applicant_id=code,
-                choices=tuple(code_of[c] for c in (c1, c2, c3) if c is not None),
-                score=score,
-                tiebreak=tiebreak,
+                choices=choices,
+                score=_decimal(score),
+                tiebreak=_decimal(tiebreak),
                 priority=priority,
-                ward=ward_code[ward_id],
+                ward=ward,
             )
         )
     return applicants, schools, ids
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """SQLite's raw cursor gives scores as floats or strings; PostgreSQL's as Decimals (kept as they are)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _text(write: Callable[[io.StringIO, Any], None], value: Any) -> str:
@@ -564,7 +572,7 @@ def run_allocation(
     inputs_sha256 = hashlib.sha256(
         f"method={round.method}\nseed={seed}\n".encode() + schools_csv.encode() + applicants_csv.encode()
     ).hexdigest()
-    round_school_of = {rs.school.code: rs.pk for rs in round.schools.select_related("school__org_unit")}
+    round_school_of = dict(round.schools.values_list("school__org_unit__code", "pk"))
     with transaction.atomic():
         round = AdmissionRound.objects.select_for_update().get(pk=round.pk)
         if round.status in (AdmissionRound.Status.PUBLISHED, AdmissionRound.Status.CLOSED):
@@ -600,34 +608,36 @@ def _store_results(
 ) -> None:
     """Writes each application's result, touching only the rows whose result changes, set-based.
 
-    On PostgreSQL one ``UPDATE … FROM unnest(ids, schools)``; elsewhere one UPDATE per school (ids in chunks).
-    Applications no longer valid lose any result an earlier run gave them.
+    On PostgreSQL one ``UPDATE … FROM unnest(ids, schools) … WHERE result IS DISTINCT FROM the new one``: every
+    (id, school) pair is sent and the database writes only the rows that change, without reading the current
+    results into Python first. Elsewhere the current results are read and one UPDATE per school is sent (ids in
+    chunks). Applications no longer valid lose any result an earlier run gave them.
     """
     round.applications.exclude(result_school=None).exclude(status=ApplicationStatus.VALID).update(result_school=None)
-    current = dict(
-        round.applications.filter(status=ApplicationStatus.VALID)
-        .values_list("pk", "result_school_id")
-        .iterator(chunk_size=10000)
-    )
-    changes: list[tuple[int, int | None]] = []
-    for receipt_code, school_code in result.items():
-        pk = ids[receipt_code]
-        new = round_school_of[school_code] if school_code is not None else None
-        if current.get(pk) != new:
-            changes.append((pk, new))
-    if not changes:
+    pairs = [
+        (ids[receipt_code], round_school_of[school_code] if school_code is not None else None)
+        for receipt_code, school_code in result.items()
+    ]
+    if not pairs:
         return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE admissions_application AS a SET result_school_id = v.school "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, school) WHERE a.id = v.id",
-                [[pk for pk, _new in changes], [new for _pk, new in changes]],
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, school) "
+                "WHERE a.id = v.id AND a.result_school_id IS DISTINCT FROM v.school",
+                [[pk for pk, _new in pairs], [new for _pk, new in pairs]],
             )
         return
+    current = dict(
+        round.applications.filter(status=ApplicationStatus.VALID)
+        .values_list("pk", "result_school_id")
+        .iterator(chunk_size=10000)
+    )
     by_school: dict[int | None, list[int]] = {}
-    for pk, new in changes:
-        by_school.setdefault(new, []).append(pk)
+    for pk, new in pairs:
+        if current.get(pk) != new:
+            by_school.setdefault(new, []).append(pk)
     for round_school_id, pks in by_school.items():
         for start in range(0, len(pks), 5000):
             Application.objects.filter(pk__in=pks[start : start + 5000]).update(result_school_id=round_school_id)
