@@ -16,4 +16,5 @@ app.conf.beat_schedule = {
     "clear-expired-sessions": {"task": "edudx.core.tasks.clear_sessions_task", "schedule": crontab(hour=2, minute=0)},
     "compute-data-quality": {"task": "reports.compute_quality_nightly", "schedule": crontab(hour=1, minute=30)},
     "compute-indicators": {"task": "reports.compute_indicators_nightly", "schedule": crontab(hour=2, minute=30)},
+    "sweep-orphan-attachments": {"task": "egov.sweep_orphan_attachments", "schedule": crontab(minute=17)},
 }

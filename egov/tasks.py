@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edudx.core.jobs import JobFailed, JobRun, JobTask, register_job_task
+
 from .models import DossierEvent, DossierStatus
 
 
@@ -57,3 +59,55 @@ def notify_applicant_task(*, event_id: int) -> bool:
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
     return True
+
+
+@shared_task(name="egov.sweep_orphan_attachments", soft_time_limit=540, time_limit=600)
+def sweep_orphan_attachments_task() -> int:
+    """Hourly (edudx/celery.py's beat schedule): attachment files with no row, older than an hour, are removed."""
+    from .services.files import sweep_orphan_attachments
+
+    return sweep_orphan_attachments()
+
+
+class ImportDiplomasTask(JobTask):
+    """Imports a diploma register file saved privately by the page; params: ``file`` (storage name), ``name``."""
+
+    job_kind = "import_diplomas"
+    time_limit = 900
+    soft_time_limit = 840
+
+    def execute(self, run: JobRun) -> dict:
+        from django.core.files.storage import default_storage
+
+        from .services.diploma_import import import_diploma_register
+
+        job = run.job
+        stored = run.params.get("file", "")
+        if not stored.startswith("egov/imports/") or not default_storage.exists(stored):
+            raise JobFailed(_("Không tìm thấy tệp đã tải lên; hãy tải lên lại."))
+
+        def report(done: int, total: int, message: str) -> None:
+            run.progress(done, total, message, force=True)
+
+        run.progress(0, 2, _("Đang đọc và kiểm tra tệp…"), force=True)
+        try:
+            with default_storage.open(stored, "rb") as handle:
+                handle.name = run.params.get("name", stored)
+                result = import_diploma_register(file=handle, org_unit=job.org_unit, by=job.owner, progress=report)
+        finally:
+            default_storage.delete(stored)  # a register holds personal data: not kept once read
+        if result.unusable:
+            raise JobFailed(result.unusable)
+        if result.errors:
+            errors = [
+                {"row": error.row, "column": error.column, "message": error.message} for error in result.errors[:500]
+            ]
+            raise JobFailed(
+                _("Tệp có %(n)d lỗi; chưa nhập dòng nào.") % {"n": len(result.errors)},
+                errors,
+            )
+        run.progress(2, 2, _("Đã nhập %(n)d dòng sổ gốc.") % {"n": result.applied}, force=True)
+        return {"rows": result.rows, "created": result.created, "updated": result.updated}
+
+
+import_diplomas_task = register_job_task(ImportDiplomasTask, name="egov.import_diplomas")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from edudx.core.jobs import create_job
 from edudx.core.scoping import scope_of
 from schools.models import OrgUnit
 
@@ -19,8 +22,8 @@ from . import selectors, services
 from .forms import BulkActionForm, DiplomaImportForm, DossierForm, InboxFilterForm, TransitionForm
 from .models import Dossier, DossierAttachment, DossierStatus, ProcedureKind
 from .services import DossierError
-from .services.diploma_import import import_diploma_register
 from .services.dossiers import DOSSIER_ROLES, assign_dossier, can_process, record_second_unit_agreement, set_checklist
+from .tasks import import_diplomas_task
 from .views import attach_errors, submit_form
 
 
@@ -255,9 +258,18 @@ def diploma_register(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         unit = OrgUnit.objects.visible_to(request.user, roles=DOSSIER_ROLES).get(code=form.cleaned_data["org_unit"])
-        report = import_diploma_register(file=form.cleaned_data["file"], org_unit=unit, by=request.user)
-        if report.applied:
-            messages.success(request, _("Đã nhập %(n)d dòng sổ gốc.") % {"n": report.applied})
+        # A background job with progress (a register may hold tens of thousands of lines); the page shows the job.
+        upload = form.cleaned_data["file"]
+        suffix = ".csv" if str(upload.name).lower().endswith(".csv") else ".xlsx"
+        stored = default_storage.save(f"egov/imports/{uuid.uuid4().hex}{suffix}", upload)
+        job = create_job(
+            task=import_diplomas_task,
+            principal=request.user,
+            org_unit=unit,
+            title=_("Nhập sổ gốc văn bằng: %(name)s") % {"name": str(upload.name)[:150]},
+            params={"file": stored, "name": f"so-goc{suffix}"},
+        )
+        return redirect("job-detail", job_id=job.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

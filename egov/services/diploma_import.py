@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,8 +182,13 @@ def _parse_csv(raw: bytes, kind: DiplomaRegisterKind, ctx: ImportContext) -> lis
     return rows
 
 
-def import_diploma_register(*, file: Any, org_unit: OrgUnit, by: Any = None) -> DiplomaImportReport:
-    """Validate a register file and, when every row is valid, upsert its lines for ``org_unit``."""
+def import_diploma_register(
+    *, file: Any, org_unit: OrgUnit, by: Any = None, progress: Callable[[int, int, str], None] | None = None
+) -> DiplomaImportReport:
+    """Validate a register file and, when every row is valid, upsert its lines for ``org_unit``.
+
+    ``progress(done, total, message)`` hears the stages (read, checked, written) when run as a background job."""
+    report_progress = progress or (lambda done, total, message: None)
     kind = DiplomaRegisterKind()
     ctx = ImportContext(org_unit=org_unit, school_year=None, actor=by)
     report = DiplomaImportReport()
@@ -207,6 +213,7 @@ def import_diploma_register(*, file: Any, org_unit: OrgUnit, by: Any = None) -> 
     report.errors = [error for row in rows for error in row.errors]
     if report.errors:
         return report
+    report_progress(1, 2, _("Đã kiểm tra %(n)d dòng; đang ghi vào sổ gốc…") % {"n": len(rows)})
     with transaction.atomic():
         counts = kind.apply(rows, ctx)
     report.created, report.updated = counts["created"], counts["updated"]

@@ -127,10 +127,55 @@ def test_a_copy_request_that_matches_no_register_line_cannot_be_approved(provinc
     assert not DiplomaCopy.objects.exists()
 
 
-def test_the_register_page_imports_for_staff_in_scope(client_for, province):
+def test_the_register_page_imports_for_staff_in_scope(
+    client_for, province, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
     client = client_for(province.users["unit_a_staff"])
-    response = client.post("/egov/diplomas/", {"file": _csv(ROWS), "org_unit": "PGD-BT"})
-    assert response.status_code == 200 and DiplomaRecord.objects.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/egov/diplomas/", {"file": _csv(ROWS), "org_unit": "PGD-BT"})
+    assert response.status_code == 302 and DiplomaRecord.objects.count() == 2
     assert "Vàng A Dính" in client.get("/egov/diplomas/", {"q": "vang"}).content.decode()
     refused = client.post("/egov/diplomas/", {"file": _csv(ROWS), "org_unit": "PGD-SP"})
     assert refused.status_code == 200 and "PGD-SP" not in DiplomaRecord.objects.values_list("org_unit__code", flat=True)
+
+
+def test_the_register_page_imports_as_a_background_job_and_shows_it(
+    province, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edudx.core.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(province.users["unit_a_staff"])
+    upload = SimpleUploadedFile("so-goc.csv", _csv(ROWS).getvalue(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/egov/diplomas/", {"org_unit": province.unit_a.code, "file": upload})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = Job.objects.get(kind="import_diplomas")
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.result == {"rows": 2, "created": 2, "updated": 0}
+    assert "2 dòng" in job.message
+    assert DiplomaRecord.objects.filter(org_unit=province.unit_a).count() == 2
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # the uploaded register is not kept
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_register_with_errors_fails_its_job_with_every_row_error(
+    province, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from edudx.core.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    bad = [[*ROWS[0][:3], "31/02/2009", *ROWS[0][4:]]]
+    client = client_for(province.users["unit_a_staff"])
+    upload = SimpleUploadedFile("so-goc.csv", _csv(bad).getvalue(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/egov/diplomas/", {"org_unit": province.unit_a.code, "file": upload})
+    job = Job.objects.get(kind="import_diplomas")
+    assert job.status == Job.Status.FAILED
+    assert "1 lỗi" in job.message and job.errors and job.errors[0]["row"] == 2
+    assert DiplomaRecord.objects.count() == 0

@@ -287,3 +287,28 @@ def test_a_failure_after_the_files_were_saved_removes_them(procedure, monkeypatc
     assert not Dossier.objects.exists()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
     monkeypatch.setattr(DossierEvent.objects, "create", real_create)
+
+
+def test_the_sweep_removes_old_files_no_row_points_to_and_keeps_the_rest(procedure, settings, tmp_path):
+    import io
+    import os
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from edudx.celery import app
+    from egov.services.files import sweep_orphan_attachments
+
+    settings.MEDIA_ROOT = tmp_path
+    dossier = make_dossier(procedure, attachments=[Upload(document_code="don", file=named_file(PDF, "don.pdf"))])
+    kept = dossier.attachments.get().file.name
+    old_orphan = default_storage.save("egov/attachments/2026/01/mo-coi.pdf", io.BytesIO(PDF))
+    young_orphan = default_storage.save("egov/attachments/2026/01/dang-gui.pdf", io.BytesIO(PDF))
+    two_hours_ago = timezone.now().timestamp() - 7200
+    for name in (old_orphan, kept):
+        os.utime(default_storage.path(name), (two_hours_ago, two_hours_ago))
+    assert sweep_orphan_attachments() == 1
+    assert not default_storage.exists(old_orphan)
+    assert default_storage.exists(kept) and default_storage.exists(young_orphan)  # a submission may own it still
+    schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "egov.sweep_orphan_attachments" in schedule
