@@ -346,6 +346,27 @@ class ResourceQuerySet(ScopedQuerySet):
             condition |= Q(pk__in=Review.objects.filter(reviewer_id=user_id).values("resource_id"))
         return self.filter(condition)
 
+    def published_visible_to(self, principal):
+        """``visible_to(principal).filter(status=PUBLISHED)`` without reading org units, for the search: a published
+        row's audience path is always its owning unit or a unit above it (``audience_root``), so when the owning unit
+        lies in the principal's scope the audience already reaches the principal. No join means the search's bounded
+        read streams straight from the GIN bitmap (the join made the planner read every match first)."""
+        scope = scope_of(principal)
+        published = self.filter(status=ContentStatus.PUBLISHED)
+        if scope.unrestricted:
+            return published
+        if scope.is_empty:
+            return published.filter(audience=Resource.Audience.PUBLIC)
+        condition = (
+            Q(audience__in=[Resource.Audience.PUBLIC, Resource.Audience.PROVINCE])
+            | Q(audience_path__in=scope_prefixes(scope))
+            | scope.q("audience_path")
+        )
+        user_id = getattr(principal, "pk", None) if not getattr(principal, "is_api_token", False) else None
+        if user_id is not None:
+            condition |= Q(pk__in=Review.objects.filter(reviewer_id=user_id).values("resource_id"))
+        return published.filter(condition)
+
 
 class Resource(models.Model):
     """A learning resource: a file or a link, with licence, author, owning unit, audience and knowledge units."""

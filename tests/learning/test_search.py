@@ -124,7 +124,7 @@ def test_postgres_broad_query_ranks_within_a_bounded_window(library, province, m
     with CaptureQueriesContext(connection) as captured:
         result = search_resources(visible_to=province.users["school_b_admin"], text="phan so")
     reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
-    assert len(reads) == 2  # the window (count + facets + ranking) and the page's rows
+    assert len(reads) == 3  # the window (count + facets + ranking), the subjects' names, the page's rows
     assert result.more and result.total == 1
     assert len(titles(result)) == 2  # COUNT_CAP + 1 rows read, none beyond
     assert sum(f["count"] for f in result.facets["kind"]) == 2
@@ -155,3 +155,30 @@ def test_postgres_search_planner_settings_do_not_leak_into_the_callers_transacti
         search_resources(visible_to=province.users["school_b_admin"], text="phan so")
         cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('jit')")
         assert cursor.fetchone() == ("on", "on")
+
+
+def test_published_visibility_without_the_org_unit_join_is_the_same_set(province):
+    """The search's published_visible_to equals visible_to(...).filter(published) for every audience and user."""
+    from learning.services.resources import create_resource
+    from learning.services.review import add_council_member
+
+    codes = catalogue()
+    made = []
+    for number, audience in enumerate(Resource.Audience.values):
+        for org_unit, by in ((province.school_a.org_unit, "teacher_a"), (province.school_b.org_unit, "school_b_admin")):
+            made.append(
+                create_resource(
+                    by=province.users[by], org_unit=org_unit, title=f"Phân số {audience} {number}",
+                    kind=Resource.Kind.DOCUMENT, subject=Subject.objects.get(code="TOAN"), grade=6,
+                    licence=Resource.Licence.CC_BY, author="Vũ Thị Lan", audience=audience,
+                    knowledge_units=[codes["TOAN-6-C3-01"]], link_url=f"https://example.edu.vn/{audience}/{by}",
+                )
+            )  # fmt: skip
+    Resource.objects.filter(pk__in=[r.pk for r in made[::3]]).update(status=ContentStatus.DRAFT)
+    Resource.objects.exclude(pk__in=[r.pk for r in made[::3]]).update(status=ContentStatus.PUBLISHED)
+    add_council_member(user=province.users["teacher_a"], subject=Subject.objects.get(code="TOAN"), level="THCS")
+    from django.contrib.auth.models import AnonymousUser
+
+    for principal in [*province.users.values(), AnonymousUser()]:
+        expected = set(Resource.objects.visible_to(principal).filter(status=ContentStatus.PUBLISHED).values_list("pk"))
+        assert set(Resource.objects.published_visible_to(principal).values_list("pk")) == expected, principal
