@@ -40,3 +40,26 @@ class CookieLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NullCharacterMiddleware:
+    """A NUL character in the query string is refused with 400 before any view sees it.
+
+    PostgreSQL cannot hold NUL in text, so a search box or filter that passes one on would fail with a 500; Django's
+    and DRF's form fields already refuse it in bodies, but many views read ``request.GET`` directly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()):
+            from django.http import JsonResponse
+
+            from .views import bad_request
+
+            if request.path.startswith("/api/"):
+                message = "Tham số truy vấn chứa ký tự không hợp lệ (NUL)."
+                return JsonResponse({"detail": message, "code": "invalid"}, status=400)
+            return bad_request(request)
+        return self.get_response(request)

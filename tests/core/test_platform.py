@@ -88,3 +88,10 @@ def test_numbers_are_grouped_with_dots_in_vietnamese():
 
     with translation.override("vi"):
         assert intcomma(1234567) == "1.234.567"
+
+
+def test_a_nul_character_in_the_query_string_is_a_400_not_a_500(client, province):
+    api = client.get("/api/v1/procedures/?q=to%00an")
+    assert api.status_code == 400 and "không hợp lệ" in api.json()["detail"]
+    page = client.get("/services/?q=%00")
+    assert page.status_code == 400 and "<html" in page.content.decode()
