@@ -11,8 +11,8 @@ from learning.interchange.aiken import name_of, parse_aiken, write_aiken
 from learning.interchange.base import QAnswer, QCategory, QItem, UnusableInput
 from learning.interchange.gift import parse_gift, write_gift
 from learning.interchange.moodlexml import parse_moodle_xml, write_moodle_xml
+from tests.learning.shared_fixtures import MOODLE
 
-MOODLE = Path("/work/shared/fixtures/moodle")
 HERE = Path(__file__).parent / "fixtures"
 
 

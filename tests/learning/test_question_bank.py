@@ -14,7 +14,7 @@ from learning.services.questions import (
 from .factories import catalogue
 
 pytestmark = pytest.mark.django_db
-MOODLE = Path("/work/shared/fixtures/moodle")
+from tests.learning.shared_fixtures import MOODLE  # noqa: E402
 
 TAGGED_GIFT = """$CATEGORY: $course$/Toán 6/Phân số
 
